@@ -1,0 +1,5 @@
+"""`python -m liaison` runs the CLI."""
+
+from liaison.cli import main
+
+main()

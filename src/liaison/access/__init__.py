@@ -1,0 +1,1 @@
+"""Who may do what: parties, principals, roles, API tokens and the visibility policy."""

@@ -1,0 +1,68 @@
+"""API tokens: shown once at creation, stored as SHA-256 of a 256-bit random secret.
+
+A token reads `lsn_<id>_<secret>`. The id finds the row; the secret is compared in constant time
+against its stored digest. A high-entropy random secret needs no slow password hash: guessing it
+is infeasible whatever the digest speed (the approach of GitHub and PyPI tokens).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.errors import AuthenticationFailed
+from liaison.stix.timestamps import now_micros
+from liaison.store.models import ApiToken, Principal
+
+PREFIX = "lsn"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A newly created token: `value` is the only time the secret is ever visible."""
+
+    id: str
+    value: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(session: Session, principal: Principal, description: str = "") -> IssuedToken:
+    """Create a token for `principal`; the caller shows `value` once and never stores it."""
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            id=token_id,
+            principal_id=principal.id,
+            secret_sha256=_digest(secret),
+            description=description,
+            created_at=now_micros(),
+        )
+    )
+    session.flush()
+    return IssuedToken(token_id, f"{PREFIX}_{token_id}_{secret}")
+
+
+def principal_for_token(session: Session, value: str) -> Principal:
+    """The live principal a token belongs to, or AuthenticationFailed."""
+    prefix, _, rest = value.partition("_")
+    token_id, _, secret = rest.partition("_")
+    if prefix != PREFIX or not token_id or not secret:
+        raise AuthenticationFailed("malformed API token")
+    token = session.get(ApiToken, token_id)
+    if token is None or token.revoked_at is not None:
+        raise AuthenticationFailed("unknown or revoked API token")
+    if not hmac.compare_digest(token.secret_sha256, _digest(secret)):
+        raise AuthenticationFailed("unknown or revoked API token")
+    principal = session.scalar(select(Principal).where(Principal.id == token.principal_id))
+    if principal is None or principal.disabled:
+        raise AuthenticationFailed("the token's principal is disabled")
+    return principal

@@ -1,0 +1,109 @@
+"""The `liaison` command: assembles each capability's sub-app and turns errors into one line."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+from typing import Annotated
+
+import typer
+
+from liaison import __version__
+from liaison.config import load_settings, resolve_dir
+from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
+from liaison.demo.cli import demo_app
+from liaison.node import initialise_node
+from liaison.store.cli import db_app, export_command, import_command
+
+app = typer.Typer(
+    name="liaison",
+    help="Bilateral intelligence exchange over STIX 2.1 / TAXII 2.1.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.command("import")(import_command)
+app.command("export")(export_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"liaison {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """liaison: share intelligence between agencies, with the originator in control."""
+    CliState.debug = debug
+
+
+def _default_node_name() -> str:
+    name = re.sub(r"[^a-z0-9_.-]", "-", socket.gethostname().lower()).strip("-.")
+    return name[:63] or "node"
+
+
+@app.command("init")
+def init(
+    directory: DirOption = None,
+    node_name: Annotated[str | None, typer.Option("--node-name", help="This node's name.")] = None,
+    party: Annotated[str, typer.Option("--party", help="This node's party, e.g. ca or in.")] = "local",
+    host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8600,
+    json_output: JsonOption = False,
+) -> None:
+    """Create a node: settings, Ed25519 key, store, admin principal and its API token."""
+    node = initialise_node(
+        resolve_dir(directory), node_name or _default_node_name(), party, host=host, port=port
+    )
+    if json_output:
+        emit_json({
+            "dir": str(node.dir), "node": node.node, "party": node.party, "url": node.url,
+            "public_key": node.public_key, "admin_user": node.admin_user,
+            "admin_token": node.admin_token,
+        })  # fmt: skip
+        return
+    stdout.print(f"node [bold]{node.node}[/bold] (party {node.party}) created in {node.dir}")
+    stdout.print(f"public key: {node.public_key}", highlight=False)
+    stdout.print(f"admin API token (shown once, stored hashed): [bold]{node.admin_token}[/bold]")
+    stdout.print(f"serve it with: liaison serve --dir {node.dir}", highlight=False)
+
+
+@app.command("serve")
+def serve(
+    directory: DirOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port.")] = None,
+) -> None:
+    """Serve the node over HTTP (TAXII 2.1 at /taxii2/, health at /healthz)."""
+    import uvicorn
+
+    from liaison.app import create_app
+
+    settings = load_settings(resolve_dir(directory))
+    updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+    settings = settings.model_copy(update=updates)
+    stdout.print(f"liaison node {settings.node_name} serving on {settings.base_url}", highlight=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def main() -> None:
+    """Entry point of the `liaison` script."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
+        if isinstance(exc, KeyboardInterrupt):
+            sys.exit(130)
+        sys.exit(report_error(exc))
+
+

@@ -1,0 +1,121 @@
+"""Node settings: `liaison.toml` in the node directory, each key overridable by `LIAISON_<KEY>`.
+
+Precedence, highest first: environment (`LIAISON_NODE_NAME`, `LIAISON_DATABASE_URL`, ...), then
+the TOML file, then the defaults below. Nothing is read at import time: `get_settings(dir)` reads
+on first call and caches per directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from liaison.errors import ConfigError
+
+SETTINGS_FILE = "liaison.toml"
+KEY_FILE = "node.key"
+DEFAULT_DIR = Path(".liaison")
+DIR_ENV = "LIAISON_DIR"
+
+
+class PeerSettings(BaseModel):
+    """A federated peer node as written in `liaison.toml` (`[[peers]]`)."""
+
+    name: str
+    url: str
+    party: str
+    public_key: str
+
+
+class Settings(BaseSettings):
+    """Everything a node needs to run. See docs/configuration.md for each key."""
+
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="forbid")
+
+    dir: Path = Field(default=DEFAULT_DIR, description="Node directory (settings, key, store).")
+    node_name: str = Field(description="This node's name, e.g. 'ottawa'.")
+    party: str = Field(description="The party (agency or country) this node belongs to, e.g. 'ca'.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the store; empty means SQLite at <dir>/liaison.db.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `liaison serve` binds to.")
+    port: int = Field(default=8600, description="Port `liaison serve` listens on.")
+    public_url: str = Field(default="", description="URL peers use to reach this node.")
+    max_content_length: int = Field(
+        default=100 * 1024 * 1024, description="Largest request body accepted, in bytes."
+    )
+    peers: list[PeerSettings] = Field(default_factory=list, description="Federated peer nodes.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment beats the TOML file (passed as init values), which beats defaults."""
+        return (env_settings, init_settings)
+
+    @property
+    def store_url(self) -> str:
+        """The database URL to connect to, with the SQLite default resolved inside `dir`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.dir / 'liaison.db').resolve()}"
+
+    @property
+    def key_path(self) -> Path:
+        """Where the node's Ed25519 private key lives."""
+        return self.dir / KEY_FILE
+
+    @property
+    def base_url(self) -> str:
+        """The URL this node is served at."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+def resolve_dir(directory: Path | None) -> Path:
+    """The node directory: the argument, else `LIAISON_DIR`, else `./.liaison`."""
+    if directory is not None:
+        return directory
+    return Path(os.environ.get(DIR_ENV, str(DEFAULT_DIR)))
+
+
+def read_settings_file(directory: Path) -> dict[str, Any]:
+    """Parse `<dir>/liaison.toml`, raising ConfigError with the path when absent or malformed."""
+    path = directory / SETTINGS_FILE
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"no node at {directory}: {path} not found (run `liaison init`)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def load_settings(directory: Path | None = None) -> Settings:
+    """Build Settings for a node directory (file + environment), uncached."""
+    node_dir = resolve_dir(directory)
+    values = read_settings_file(node_dir)
+    values["dir"] = node_dir
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{node_dir / SETTINGS_FILE}: {where}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=8)
+def get_settings(directory: Path | None = None) -> Settings:
+    """Cached Settings for a node directory; the one way the app and CLI obtain settings."""
+    return load_settings(directory)

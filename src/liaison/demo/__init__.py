@@ -1,0 +1,1 @@
+"""Synthetic demonstration data and the demo commands. No real person's data."""

@@ -1,0 +1,142 @@
+"""Synthetic intelligence for the three pillars of the work plan, deterministic and fictional.
+
+Every name, address and indicator here is invented: IP addresses come from the documentation
+ranges of RFC 5737, domains end in `.example` (RFC 2606), companies and people do not exist.
+Identifiers are UUIDv5 of fixed names, so loading twice stores nothing new.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from liaison.stix.extensions import HANDLING_EXTENSION_ID, Evaluation, Handling, HandlingCode
+from liaison.stix.tlp import Tlp
+
+NAMESPACE = uuid.UUID("18b2e72f-8354-41eb-9841-43438ba9311b")
+CREATED = "2026-11-02T09:30:00.000Z"
+PILLAR_COLLECTIONS = ("drugs", "cyber", "immigration-fraud")
+
+
+def stix_id(kind: str, name: str) -> str:
+    """A deterministic identifier for a demo object."""
+    return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}/{name}')}"
+
+
+def _handling(purpose: str, legal_basis: str, releasable_to: list[str]) -> dict[str, Any]:
+    handling = Handling(
+        releasable_to=releasable_to,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        handling_codes=[HandlingCode.CRIME_PREVENTION_ONLY, HandlingCode.NO_ONWARD_DISSEMINATION],
+        caveats=["Lead only: corroborate before operational use."],
+        retain_until="2028-11-02T00:00:00.000Z",
+        evaluation=Evaluation(source_reliability="B", information_credibility=2),
+    )
+    return {HANDLING_EXTENSION_ID: handling.as_extension()}
+
+
+def _sdo(kind: str, name: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": stix_id(kind, name),
+        "created": CREATED,
+        "modified": CREATED,
+        "created_by_ref": author,
+        "object_marking_refs": [tlp.marking_id],
+        **props,
+    }
+
+
+def node_identity(node_name: str, party: str) -> dict[str, Any]:
+    """The identity object that stands for a node's agency in what it shares."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": stix_id("identity", f"node/{node_name}"),
+        "created": CREATED,
+        "modified": CREATED,
+        "name": f"liaison node {node_name} ({party})",
+        "identity_class": "organization",
+    }
+
+
+def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
+    """A fictional ransomware family with network indicators (TLP:GREEN, releasable)."""
+    handling = _handling("counter ransomware intrusions", "bilateral cyber MoU (synthetic)", releasable_to)
+    malware = _sdo(
+        "malware", "NorthwindLocker", Tlp.GREEN, author, name="NorthwindLocker", is_family=True,
+        malware_types=["ransomware"], description="Fictional ransomware family for the demo.",
+        extensions=handling,
+    )  # fmt: skip
+    objects = [malware]
+    for address in ("198.51.100.23", "198.51.100.87", "203.0.113.14"):
+        indicator = _sdo(
+            "indicator", f"c2/{address}", Tlp.GREEN, author, name=f"NorthwindLocker C2 {address}",
+            indicator_types=["malicious-activity"], pattern=f"[ipv4-addr:value = '{address}']",
+            pattern_type="stix", valid_from=CREATED, extensions=handling,
+        )  # fmt: skip
+        objects.append(indicator)
+        objects.append(_sdo(
+            "relationship", f"indicates/{address}", Tlp.GREEN, author,
+            relationship_type="indicates", source_ref=indicator["id"], target_ref=malware["id"],
+        ))  # fmt: skip
+    objects.append(_sdo(
+        "indicator", "payload/northwind", Tlp.AMBER, author, name="NorthwindLocker loader domain",
+        indicator_types=["malicious-activity"], pattern="[domain-name:value = 'update-cdn.example']",
+        pattern_type="stix", valid_from=CREATED, extensions=handling,
+    ))  # fmt: skip
+    return objects
+
+
+def drugs_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
+    """Fictional precursor suppliers, a broker and a shipment incident (TLP:AMBER)."""
+    handling = _handling(
+        "disrupt fentanyl-precursor trafficking", "mutual legal assistance (synthetic)", releasable_to
+    )
+    supplier = _sdo(
+        "identity", "supplier/lotus", Tlp.AMBER, author, name="Lotus Fine Chemical Trading (fictional)",
+        identity_class="organization", sectors=["manufacturing"], extensions=handling,
+    )  # fmt: skip
+    broker = _sdo(
+        "identity", "broker/harbour", Tlp.AMBER, author, name="Harbour Gate Logistics (fictional)",
+        identity_class="organization", sectors=["transportation"], extensions=handling,
+    )  # fmt: skip
+    incident = _sdo(
+        "incident", "shipment/2026-117", Tlp.AMBER, author, name="Mislabelled 4-piperidone shipment",
+        description="25 kg declared as 'industrial solvent' stopped at a port of entry (fictional).",
+        extensions=handling,
+    )  # fmt: skip
+    links = [
+        _sdo("relationship", f"{kind}/{source['id']}", Tlp.AMBER, author, relationship_type="related-to",
+             source_ref=source["id"], target_ref=incident["id"])
+        for kind, source in (("supplier", supplier), ("broker", broker))
+    ]  # fmt: skip
+    return [supplier, broker, incident, *links]
+
+
+def fraud_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
+    """A fictional visa-fraud lead: an agent shared by many refused applications (TLP:AMBER+STRICT)."""
+    handling = _handling("detect immigration fraud", "information-sharing arrangement (synthetic)", releasable_to)
+    agent = _sdo(
+        "identity", "agent/bluebird", Tlp.AMBER_STRICT, author, name="Bluebird Visa Consultancy (fictional)",
+        identity_class="organization", extensions=handling,
+    )  # fmt: skip
+    note = _sdo(
+        "note", "lead/bluebird", Tlp.AMBER_STRICT, author, abstract="Agent shared by refused applications",
+        content="Synthetic lead: 14 refused study-permit applications list the same consultancy, "
+        "phone and bank account.", object_refs=[agent["id"]], extensions=handling,
+    )  # fmt: skip
+    return [agent, note]
+
+
+def demo_objects(node_name: str, party: str, peer_party: str) -> dict[str, list[dict[str, Any]]]:
+    """The demo objects of one node, by pillar collection."""
+    identity = node_identity(node_name, party)
+    author, release = identity["id"], [party, peer_party]
+    return {
+        "drugs": [identity, *drugs_objects(author, release)],
+        "cyber": [identity, *cyber_objects(author, release)],
+        "immigration-fraud": [identity, *fraud_objects(author, release)],
+    }

@@ -1,0 +1,1 @@
+"""Federation: node keys and signatures, peers, sync."""

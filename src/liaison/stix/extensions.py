@@ -1,0 +1,119 @@
+"""liaison's own STIX 2.1 extension definitions, published as STIX objects.
+
+The handling extension is a property extension every shared object carries: who it may be
+released to, why, under which legal basis, with which handling codes and caveats, until when it
+may be kept, and how the originator evaluates it (Admiralty source reliability A–F and information
+credibility 1–6). Its JSON schema ships in the package and is documented in docs/stix-extensions.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from liaison.stix.timestamps import timestamp_problem
+
+LIAISON_IDENTITY_ID = "identity--cbaf97b6-a188-4d5b-8a88-89078e074442"
+HANDLING_EXTENSION_ID = "extension-definition--9d8409e5-5026-44c3-b729-abfeb1c622e1"
+DEFINITIONS_CREATED = "2026-11-25T00:00:00.000Z"
+SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/stix-extensions.md"
+
+
+class HandlingCode(StrEnum):
+    """Handling codes in the style of law-enforcement exchanges."""
+
+    CRIME_PREVENTION_ONLY = "crime-prevention-only"  # use only to prevent and fight crime
+    NO_JUDICIAL_USE = "no-judicial-use"  # not in judicial proceedings without permission
+    NO_ONWARD_DISSEMINATION = "no-onward-dissemination"  # not passed on without permission
+
+
+class Evaluation(BaseModel):
+    """Admiralty evaluation: source reliability (A–F) and information credibility (1–6)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_reliability: str = Field(pattern=r"^[A-F]$")
+    information_credibility: int = Field(ge=1, le=6)
+
+
+class Handling(BaseModel):
+    """The liaison handling extension carried by a shared object."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    extension_type: str = Field(default="property-extension", pattern="^property-extension$")
+    releasable_to: list[str] = Field(default_factory=list, description="Party codes, e.g. 'in'.")
+    recipients: list[str] = Field(default_factory=list, description="Named principals (TLP:RED).")
+    purpose: str | None = None
+    legal_basis: str | None = None
+    handling_codes: list[HandlingCode] = Field(default_factory=list)
+    other_restrictions: str | None = None
+    caveats: list[str] = Field(default_factory=list)
+    retain_until: str | None = None
+    evaluation: Evaluation | None = None
+
+    @field_validator("retain_until")
+    @classmethod
+    def _retain_until_is_timestamp(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = timestamp_problem(value)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    def as_extension(self) -> dict[str, Any]:
+        """The extension body to put under `extensions[HANDLING_EXTENSION_ID]` (no empty lists)."""
+        body = self.model_dump(mode="json", exclude_none=True)
+        return {key: value for key, value in body.items() if value != []}
+
+
+def handling_of(obj: Mapping[str, Any]) -> Handling | None:
+    """The object's handling extension, parsed, or None when it carries none."""
+    extensions = obj.get("extensions")
+    if not isinstance(extensions, dict) or HANDLING_EXTENSION_ID not in extensions:
+        return None
+    return Handling.model_validate(extensions[HANDLING_EXTENSION_ID])
+
+
+def liaison_identity() -> dict[str, Any]:
+    """The identity that authors liaison's extension definitions."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison project",
+        "identity_class": "organization",
+        "description": "Authors of the liaison STIX 2.1 extensions.",
+    }
+
+
+def handling_extension_definition() -> dict[str, Any]:
+    """The published extension-definition object of the liaison handling extension."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": HANDLING_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison handling",
+        "description": (
+            "Release and handling conditions set by the originator of shared intelligence: "
+            "releasable-to parties and named recipients, purpose, legal basis, handling codes, "
+            "caveats, retain-until and an Admiralty evaluation (source reliability A-F, "
+            "information credibility 1-6)."
+        ),
+        "schema": SCHEMA_URL + "#liaison-handling",
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+    }
+
+
+def published_definitions() -> list[dict[str, Any]]:
+    """Every STIX object liaison publishes to describe its own extensions."""
+    return [liaison_identity(), handling_extension_definition()]

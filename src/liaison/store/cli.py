@@ -1,0 +1,119 @@
+"""CLI of the store: `liaison db upgrade`, `liaison import`, `liaison export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from liaison.config import load_settings, resolve_dir
+from liaison.console import DirOption, JsonOption, emit_json, node_store, progress_bar, stdout
+from liaison.errors import InvalidInput
+from liaison.stix.timestamps import parse_timestamp_micros
+from liaison.stix.tlp import parse_tlp
+from liaison.store.database import Database
+from liaison.store.migrate import current_revision, upgrade
+from liaison.store.query import ObjectFilter
+from liaison.store.transfer import export_bundle, import_files
+
+db_app = typer.Typer(help="Manage the node's store.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(directory: DirOption = None, json_output: JsonOption = False) -> None:
+    """Run the store's migrations up to the latest schema."""
+    settings = load_settings(resolve_dir(directory))
+    db = Database(settings.store_url)
+    try:
+        upgrade(db)
+        revision = current_revision(db)
+    finally:
+        db.dispose()
+    if json_output:
+        emit_json({"revision": revision})
+    else:
+        stdout.print(f"store at schema revision {revision}")
+
+
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="STIX bundles, JSON arrays or .jsonl files.")],
+    collection: Annotated[str, typer.Option("--collection", "-c", help="Target collection.")],
+    create: Annotated[bool, typer.Option("--create", help="Create the collection if missing.")] = False,
+    default_tlp: Annotated[
+        str, typer.Option("--default-tlp", help="Default TLP of a collection made by --create.")
+    ] = "amber+strict",
+    directory: DirOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Import STIX objects; each file is stored completely or not at all."""
+    try:
+        level = parse_tlp(default_tlp)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    with node_store(directory) as (settings, db), progress_bar(enabled=not json_output) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def on_file(path: Path, count: int) -> None:
+            bar.reset(task, total=count, description=f"importing {path.name}")
+
+        results = import_files(
+            db, files, collection, origin_node=settings.node_name, create=create,
+            default_tlp=level, on_file=on_file, progress=lambda n: bar.advance(task, n),
+        )  # fmt: skip
+    summary = [
+        {"file": str(r.path), "objects": r.objects, "added": r.added, "duplicates": r.duplicates}
+        for r in results
+    ]
+    if json_output:
+        emit_json({"collection": collection, "files": summary})
+        return
+    for row in summary:
+        stdout.print(
+            f"{row['file']}: {row['added']} added, {row['duplicates']} already present"
+            f" ({row['objects']} objects)"
+        )
+
+
+def _split(values: list[str]) -> tuple[str, ...]:
+    return tuple(part for value in values for part in value.split(",") if part)
+
+
+def export_command(
+    collection: Annotated[str, typer.Option("--collection", "-c", help="Collection to export.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    ids: Annotated[list[str], typer.Option("--id", help="Only these ids.")] = [],  # noqa: B006
+    types: Annotated[list[str], typer.Option("--type", help="Only these types.")] = [],  # noqa: B006
+    version: Annotated[
+        str, typer.Option("--match-version", help="first, last, all or a timestamp (comma list).")
+    ] = "all",
+    spec_version: Annotated[
+        list[str], typer.Option("--spec-version", help="Only these spec versions.")
+    ] = [],  # noqa: B006
+    added_after: Annotated[
+        str | None, typer.Option("--added-after", help="Only objects added after this time.")
+    ] = None,
+    directory: DirOption = None,
+) -> None:
+    """Export a collection (or the part the filters select) as one STIX 2.1 bundle."""
+    after = None
+    if added_after is not None:
+        try:
+            after = parse_timestamp_micros(added_after)
+        except ValueError as exc:
+            raise InvalidInput(f"--added-after: {exc}") from None
+    flt = ObjectFilter(
+        ids=_split(ids), types=_split(types), versions=_split([version]),
+        spec_versions=_split(spec_version), added_after=after,
+    )  # fmt: skip
+    with node_store(directory) as (_settings, db):
+        bundle = export_bundle(db, collection, flt)
+    data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n"
+    if output is None:
+        typer.echo(data.decode(), nl=False)
+    else:
+        output.write_bytes(data)
+        stdout.print(f"wrote {len(bundle['objects'])} objects to {output}", highlight=False)

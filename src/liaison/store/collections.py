@@ -1,0 +1,51 @@
+"""Collections: create, find by name or id, list."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.stix.timestamps import now_micros
+from liaison.stix.tlp import Tlp
+from liaison.store.models import Collection
+
+NAME_MAX = 200
+
+
+def create_collection(
+    session: Session, name: str, *, description: str = "", default_tlp: Tlp | None = None
+) -> Collection:
+    """Create a collection with a fresh UUID; its name must be new."""
+    name = name.strip()
+    if not name or len(name) > NAME_MAX:
+        raise InvalidInput(f"collection name must be 1-{NAME_MAX} characters")
+    if session.scalar(select(Collection).where(Collection.name == name)) is not None:
+        raise Conflict(f"collection '{name}' already exists")
+    collection = Collection(
+        id=str(uuid.uuid4()),
+        name=name,
+        description=description,
+        default_tlp=default_tlp.value if default_tlp else None,
+        created_at=now_micros(),
+    )
+    session.add(collection)
+    session.flush()
+    return collection
+
+
+def find_collection(session: Session, name_or_id: str) -> Collection:
+    """The collection with this name or UUID, or NotFound."""
+    found = session.scalar(
+        select(Collection).where((Collection.name == name_or_id) | (Collection.id == name_or_id))
+    )
+    if found is None:
+        raise NotFound(f"no collection '{name_or_id}'")
+    return found
+
+
+def list_collections(session: Session) -> list[Collection]:
+    """Every collection, by name."""
+    return list(session.scalars(select(Collection).order_by(Collection.name)))

@@ -1,0 +1,127 @@
+"""Tables of the node core: STIX objects, collections, the node clock, parties, principals, tokens.
+
+Timestamps the node itself assigns (`date_added`, `created_at`, ...) are integer microseconds
+since the epoch: exact, strictly ordered and identical on SQLite and PostgreSQL. STIX version keys
+(`modified`, `created`) are fixed-width nanosecond strings from `liaison.stix.timestamps`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Collection(Base):
+    """A TAXII collection: a named set of STIX objects with a default TLP for unmarked ones."""
+
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_tlp: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class StixObject(Base):
+    """One stored version of one STIX object in one collection; never updated once written."""
+
+    __tablename__ = "stix_objects"
+
+    collection_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    modified: Mapped[str] = mapped_column(String(30), primary_key=True)
+    type: Mapped[str] = mapped_column(String(250))
+    created: Mapped[str | None] = mapped_column(String(30))
+    spec_version: Mapped[str] = mapped_column(String(8))
+    date_added: Mapped[int] = mapped_column(BigInteger)
+    tlp: Mapped[str | None] = mapped_column(String(16))
+    origin_node: Mapped[str] = mapped_column(String(100))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger)
+    body: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    signature: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_stix_objects_collection_date_added", "collection_id", "date_added", unique=True),
+        Index("ix_stix_objects_collection_type_date_added", "collection_id", "type", "date_added"),
+    )
+
+
+class NodeClock(Base):
+    """The single row that hands out strictly increasing `date_added` values.
+
+    Writers lock this row for the whole transaction, so commit order equals `date_added` order
+    and a reader paging by `added_after` can never miss a late commit.
+    """
+
+    __tablename__ = "node_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_date_added: Mapped[int] = mapped_column(BigInteger)
+
+
+class Party(Base):
+    """A party to the exchange: a country or an agency of one (e.g. 'ca', 'in')."""
+
+    __tablename__ = "parties"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Principal(Base):
+    """A person or a peer node that can authenticate, with one role within one party."""
+
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    party: Mapped[str] = mapped_column(String(100), ForeignKey("parties.name"))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiToken(Base):
+    """A bearer token: only its public id and the SHA-256 of its secret are stored."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    principal_id: Mapped[int] = mapped_column(Integer, ForeignKey("principals.id"))
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)

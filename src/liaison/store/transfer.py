@@ -1,0 +1,101 @@
+"""Import and export of STIX files: each file is one all-or-nothing write; exports are bundles."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from liaison.errors import NotFound
+from liaison.stix.files import read_stix_file
+from liaison.stix.tlp import Tlp
+from liaison.store.collections import create_collection, find_collection
+from liaison.store.database import Database
+from liaison.store.objects import AddResult, add_objects
+from liaison.store.query import ObjectFilter, read_page
+
+EXPORT_PAGE = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """The outcome of importing one file."""
+
+    path: Path
+    objects: int
+    added: int
+    duplicates: int
+
+
+def import_objects(
+    db: Database,
+    collection_name: str,
+    objects: Sequence[Any],
+    *,
+    origin_node: str,
+    create: bool = False,
+    default_tlp: Tlp = Tlp.AMBER_STRICT,
+    progress: Callable[[int], None] | None = None,
+) -> AddResult:
+    """Store `objects` in the named collection in one transaction (creating it if asked)."""
+    with db.session(write=True) as session:
+        try:
+            collection = find_collection(session, collection_name)
+        except NotFound:
+            if not create:
+                raise NotFound(
+                    f"no collection '{collection_name}' (use --create to make it)"
+                ) from None
+            collection = create_collection(session, collection_name, default_tlp=default_tlp)
+        return add_objects(session, collection, objects, origin_node=origin_node, progress=progress)
+
+
+def import_files(
+    db: Database,
+    paths: Sequence[Path],
+    collection_name: str,
+    *,
+    origin_node: str,
+    create: bool = False,
+    default_tlp: Tlp = Tlp.AMBER_STRICT,
+    on_file: Callable[[Path, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[FileImport]:
+    """Import each file atomically; a bad file stops the run and leaves itself unwritten."""
+    results = []
+    for path in paths:
+        objects = read_stix_file(path)
+        if on_file is not None:
+            on_file(path, len(objects))
+        outcome = import_objects(
+            db, collection_name, objects, origin_node=origin_node, create=create,
+            default_tlp=default_tlp, progress=progress,
+        )  # fmt: skip
+        results.append(FileImport(path, len(objects), outcome.added, outcome.duplicates))
+    return results
+
+
+def iter_objects(db: Database, collection_name: str, flt: ObjectFilter) -> Iterator[dict[str, Any]]:
+    """Every object of a collection matching `flt`, page by page, in `date_added` order."""
+    with db.session() as session:
+        collection_id = find_collection(session, collection_name).id
+    after: int | None = None
+    while True:
+        with db.session() as session:
+            page = read_page(session, collection_id, flt, limit=EXPORT_PAGE, after=after)
+        for row in page.objects:
+            yield row.body
+        if not page.more:
+            return
+        after = page.last_date_added
+
+
+def export_bundle(db: Database, collection_name: str, flt: ObjectFilter) -> dict[str, Any]:
+    """A STIX 2.1 bundle of the matching objects of a collection."""
+    return {
+        "type": "bundle",
+        "id": f"bundle--{uuid.uuid4()}",
+        "objects": list(iter_objects(db, collection_name, flt)),
+    }
