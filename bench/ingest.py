@@ -97,10 +97,16 @@ def _edge_rates(marks: list[tuple[int, float]], total: int) -> dict[str, float]:
 def measure_cli(objects: list[dict[str, Any]], workdir: Path) -> float:
     """End-to-end `liaison import` in a fresh node (process start included)."""
     bundle = workdir / "bundle.json"
-    bundle.write_bytes(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}))
+    bundle.write_bytes(
+        orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects})
+    )
     node = workdir / "node"
     liaison = [sys.executable, "-m", "liaison"]
-    subprocess.run([*liaison, "init", "--dir", str(node), "--node-name", "bench", "--json"], check=True, capture_output=True)
+    subprocess.run(
+        [*liaison, "init", "--dir", str(node), "--node-name", "bench", "--json"],
+        check=True,
+        capture_output=True,
+    )
     start = time.perf_counter()
     subprocess.run(
         [*liaison, "import", str(bundle), "--collection", "bench", "--create", "--dir", str(node), "--json"],
@@ -134,7 +140,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--stix2-sample", type=int, default=10_000)
-    parser.add_argument("--postgres-url", default=os.environ.get("LIAISON_TEST_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("LIAISON_TEST_POSTGRES_URL", DEFAULT_PG)
+    )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     objects = synthetic_indicators(args.count)
@@ -144,7 +152,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = measure_store(f"sqlite:///{tmp}/store.db", objects)
         cli = measure_cli(objects, Path(tmp))
-    rows = [("liaison import → SQLite (in-process)", sqlite), ("liaison import → SQLite (CLI, end to end)", {"rate": cli})]
+    rows = [
+        ("liaison import → SQLite (in-process)", sqlite),
+        ("liaison import → SQLite (CLI, end to end)", {"rate": cli}),
+    ]
     if not args.no_postgres:
         url, (admin, schema) = postgres_schema(args.postgres_url)
         try:
@@ -152,11 +163,22 @@ def main() -> None:
         finally:
             with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    rows.append((f"stix2.parse baseline ({min(args.stix2_sample, args.count):,} objects)", {"rate": measure_stix2(objects, args.stix2_sample)}))
+    rows.append(
+        (
+            f"stix2.parse baseline ({min(args.stix2_sample, args.count):,} objects)",
+            {"rate": measure_stix2(objects, args.stix2_sample)},
+        )
+    )
     for name, result in rows:
         first, last = result.get("first10"), result.get("last10")
         ratio = f"{last / first:.2f}" if first and last else "-"
-        table.add_row(name, f"{result['rate']:,.0f}", f"{first:,.0f}" if first else "-", f"{last:,.0f}" if last else "-", ratio)
+        table.add_row(
+            name,
+            f"{result['rate']:,.0f}",
+            f"{first:,.0f}" if first else "-",
+            f"{last:,.0f}" if last else "-",
+            ratio,
+        )
     Console().print(table)
 
 

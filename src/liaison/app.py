@@ -52,14 +52,17 @@ def create_app(settings: Settings) -> FastAPI:
     async def unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
         correlation = str(uuid.uuid4())
         log.exception("unexpected error %s", correlation, exc_info=exc)
-        body = error_body(
-            "Internal error", "unexpected server error", 500, error_id=correlation
-        )
+        body = error_body("Internal error", "unexpected server error", 500, error_id=correlation)
         return JSONResponse(body, status_code=500)
 
     @app.get("/healthz", tags=["node"])
     def healthz() -> dict[str, str]:
         """Liveness: the process is up and its store is open."""
-        return {"status": "ok", "node": settings.node_name, "party": settings.party, "version": __version__}
+        return {
+            "status": "ok",
+            "node": settings.node_name,
+            "party": settings.party,
+            "version": __version__,
+        }
 
     return app

@@ -55,7 +55,9 @@ def _default_node_name() -> str:
 def init(
     directory: DirOption = None,
     node_name: Annotated[str | None, typer.Option("--node-name", help="This node's name.")] = None,
-    party: Annotated[str, typer.Option("--party", help="This node's party, e.g. ca or in.")] = "local",
+    party: Annotated[
+        str, typer.Option("--party", help="This node's party, e.g. ca or in.")
+    ] = "local",
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8600,
     json_output: JsonOption = False,
@@ -91,7 +93,9 @@ def serve(
     settings = load_settings(resolve_dir(directory))
     updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
     settings = settings.model_copy(update=updates)
-    stdout.print(f"liaison node {settings.node_name} serving on {settings.base_url}", highlight=False)
+    stdout.print(
+        f"liaison node {settings.node_name} serving on {settings.base_url}", highlight=False
+    )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
@@ -101,9 +105,7 @@ def main() -> None:
         app()
     except SystemExit:
         raise
-    except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             sys.exit(130)
         sys.exit(report_error(exc))
-
-

@@ -97,7 +97,9 @@ def read_settings_file(directory: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"no node at {directory}: {path} not found (run `liaison init`)") from None
+        raise ConfigError(
+            f"no node at {directory}: {path} not found (run `liaison init`)"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 

@@ -72,7 +72,12 @@ def report_error(exc: BaseException) -> int:
         traceback.print_exception(exc)
     if isinstance(exc, InvalidStix):
         for problem in exc.problems[:20]:
-            stderr.print(f"[red]error:[/red] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)
+            stderr.print(
+                f"[red]error:[/red] {escape(str(problem))}",
+                markup=True,
+                highlight=False,
+                soft_wrap=True,
+            )
         if len(exc.problems) > 20:
             stderr.print(f"[red]error:[/red] … {len(exc.problems) - 20} more problems", markup=True)
         return 1
@@ -80,5 +85,7 @@ def report_error(exc: BaseException) -> int:
         message = exc.message
     else:
         message = f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
-    stderr.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    stderr.print(
+        f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
     return 1

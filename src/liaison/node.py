@@ -76,7 +76,9 @@ def initialise_node(
         with db.session(write=True) as session:
             now = now_micros()
             session.add(Party(name=settings.party, description="this node's party", created_at=now))
-            admin = Principal(name=ADMIN_USER, party=settings.party, role=Role.ADMIN, created_at=now)
+            admin = Principal(
+                name=ADMIN_USER, party=settings.party, role=Role.ADMIN, created_at=now
+            )
             session.add(admin)
             session.flush()
             token = issue_token(session, admin, "created by liaison init")

@@ -68,7 +68,9 @@ def test_exact_duplicates_are_skipped_not_errors(db: Database) -> None:
     cid = _collection(db)
     _add(db, cid, [indicator(1), indicator(1)])
     with db.session(write=True) as session:
-        result = add_objects(session, find_collection(session, cid), [indicator(1), indicator(2)], origin_node="t")
+        result = add_objects(
+            session, find_collection(session, cid), [indicator(1), indicator(2)], origin_node="t"
+        )
     assert (result.added, result.duplicates) == (1, 1)
     assert _count_rows(db) == 2
 

@@ -16,7 +16,9 @@ demo_app = typer.Typer(help="Synthetic demonstration data.", no_args_is_help=Tru
 
 @demo_app.command("load")
 def load(
-    peer_party: Annotated[str, typer.Option("--peer-party", help="Party the demo shares with.")] = "in",
+    peer_party: Annotated[
+        str, typer.Option("--peer-party", help="Party the demo shares with.")
+    ] = "in",
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:

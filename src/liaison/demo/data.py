@@ -36,11 +36,11 @@ def _handling(purpose: str, legal_basis: str, releasable_to: list[str]) -> dict[
     return {HANDLING_EXTENSION_ID: handling.as_extension()}
 
 
-def _sdo(kind: str, name: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
+def _sdo(kind: str, key: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
     return {
         "type": kind,
         "spec_version": "2.1",
-        "id": stix_id(kind, name),
+        "id": stix_id(kind, key),
         "created": CREATED,
         "modified": CREATED,
         "created_by_ref": author,
@@ -64,7 +64,9 @@ def node_identity(node_name: str, party: str) -> dict[str, Any]:
 
 def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
     """A fictional ransomware family with network indicators (TLP:GREEN, releasable)."""
-    handling = _handling("counter ransomware intrusions", "bilateral cyber MoU (synthetic)", releasable_to)
+    handling = _handling(
+        "counter ransomware intrusions", "bilateral cyber MoU (synthetic)", releasable_to
+    )
     malware = _sdo(
         "malware", "NorthwindLocker", Tlp.GREEN, author, name="NorthwindLocker", is_family=True,
         malware_types=["ransomware"], description="Fictional ransomware family for the demo.",
@@ -93,7 +95,9 @@ def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
 def drugs_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
     """Fictional precursor suppliers, a broker and a shipment incident (TLP:AMBER)."""
     handling = _handling(
-        "disrupt fentanyl-precursor trafficking", "mutual legal assistance (synthetic)", releasable_to
+        "disrupt fentanyl-precursor trafficking",
+        "mutual legal assistance (synthetic)",
+        releasable_to,
     )
     supplier = _sdo(
         "identity", "supplier/lotus", Tlp.AMBER, author, name="Lotus Fine Chemical Trading (fictional)",
@@ -118,7 +122,9 @@ def drugs_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
 
 def fraud_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
     """A fictional visa-fraud lead: an agent shared by many refused applications (TLP:AMBER+STRICT)."""
-    handling = _handling("detect immigration fraud", "information-sharing arrangement (synthetic)", releasable_to)
+    handling = _handling(
+        "detect immigration fraud", "information-sharing arrangement (synthetic)", releasable_to
+    )
     agent = _sdo(
         "identity", "agent/bluebird", Tlp.AMBER_STRICT, author, name="Bluebird Visa Consultancy (fictional)",
         identity_class="organization", extensions=handling,

@@ -16,7 +16,9 @@ from liaison.stix.timestamps import timestamp_problem
 
 Checker = Callable[[object], str | None]
 
-UUID_PART = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+UUID_PART = (
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+)
 IDENTIFIER_RE = re.compile(r"^([a-z][a-z0-9-]+[a-z0-9])--" + UUID_PART + "$")
 TYPE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?$")
 PROPERTY_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,249}$")

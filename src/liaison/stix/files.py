@@ -16,7 +16,9 @@ from liaison.stix.validate import bundle_envelope_problems
 
 def _json_error(path: Path, exc: orjson.JSONDecodeError, line: int | None = None) -> InvalidInput:
     where = f"{path}:{line}" if line is not None else str(path)
-    return InvalidInput(f"{where}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+    return InvalidInput(
+        f"{where}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    )
 
 
 def objects_from_document(document: Any, source: str) -> list[Any]:

@@ -50,8 +50,13 @@ def version_key(value: str) -> str:
 def key_to_micros(key: str) -> int:
     """Microseconds since the epoch of a version key (sub-microsecond digits dropped)."""
     moment = datetime(
-        int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]), int(key[14:16]),
-        min(int(key[17:19]), 59), tzinfo=UTC,
+        int(key[0:4]),
+        int(key[5:7]),
+        int(key[8:10]),
+        int(key[11:13]),
+        int(key[14:16]),
+        min(int(key[17:19]), 59),
+        tzinfo=UTC,
     )
     return (moment - _EPOCH) // _MICRO + int(key[20:26])
 

@@ -40,7 +40,9 @@ def db_upgrade(directory: DirOption = None, json_output: JsonOption = False) -> 
 def import_command(
     files: Annotated[list[Path], typer.Argument(help="STIX bundles, JSON arrays or .jsonl files.")],
     collection: Annotated[str, typer.Option("--collection", "-c", help="Target collection.")],
-    create: Annotated[bool, typer.Option("--create", help="Create the collection if missing.")] = False,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the collection if missing.")
+    ] = False,
     default_tlp: Annotated[
         str, typer.Option("--default-tlp", help="Default TLP of a collection made by --create.")
     ] = "amber+strict",

@@ -21,7 +21,11 @@ def reserve_date_added(session: Session, count: int) -> int:
     statement = (
         update(NodeClock)
         .where(NodeClock.id == 1)
-        .values(last_date_added=case((last + count > now + count - 1, last + count), else_=now + count - 1))
+        .values(
+            last_date_added=case(
+                (last + count > now + count - 1, last + count), else_=now + count - 1
+            )
+        )
         .returning(NodeClock.last_date_added)
     )
     reserved_last = session.execute(statement).scalar_one()

@@ -49,7 +49,6 @@ def require_current(db: Database) -> None:
         )
 
 
-
 def open_store(url: str) -> Database:
     """Open the store at `url`, refusing one whose schema is not current."""
     db = Database(url)

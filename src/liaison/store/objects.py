@@ -53,7 +53,9 @@ def _handling_problem(obj: Mapping[str, Any], index: int) -> ObjectProblem | Non
     except ValueError as exc:
         message = str(exc).splitlines()
         detail = "; ".join(line.strip() for line in message[1:3]) or message[0]
-        return ObjectProblem(str(obj.get("id", "")), "extensions", f"liaison handling: {detail}", index)
+        return ObjectProblem(
+            str(obj.get("id", "")), "extensions", f"liaison handling: {detail}", index
+        )
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from liaison.errors import InvalidInput
@@ -67,7 +67,7 @@ def _version_condition(versions: tuple[str, ...]) -> ColumnElement[bool] | None:
     return or_(*conditions) if conditions else false()
 
 
-def _filtered(statement: Select[Any], collection_id: str, flt: ObjectFilter) -> Select[Any]:
+def _filtered(statement: Any, collection_id: str, flt: ObjectFilter) -> Any:
     statement = statement.where(StixObject.collection_id == collection_id)
     if flt.ids:
         statement = statement.where(StixObject.id.in_(flt.ids))
