@@ -256,7 +256,7 @@ TYPES: dict[str, TypeSpec] = {
     "vulnerability": _sdo(("name",), **_NAMED),
     "relationship": TypeSpec(
         "sro",
-        SDO_REQUIRED + ("relationship_type", "source_ref", "target_ref"),
+        (*SDO_REQUIRED, "relationship_type", "source_ref", "target_ref"),
         {
             **COMMON_SDO,
             "relationship_type": c.pattern(r"^[a-z0-9-]+$", "a relationship type (a-z, 0-9, -)"),
