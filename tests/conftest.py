@@ -19,7 +19,9 @@ from liaison.store.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("LIAISON_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("LIAISON_REQUIRE_POSTGRES") == "1"
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = Path(
+    os.environ.get("LIAISON_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 ATTACK_DIR = SHARED_DATA / "attack"
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL or REQUIRE_POSTGRES else [])]
 
