@@ -201,3 +201,11 @@ def test_clock_is_strictly_increasing_across_concurrent_writers(db: Database) ->
         thread.join()
     assert len(set(values)) == len(values) == 240
     assert micros_to_timestamp(max(values)).endswith("Z")
+
+
+def test_two_sco_versions_in_one_batch_are_both_stored(db: Database) -> None:
+    cid = _collection(db)
+    _add(db, cid, [ipv4("203.0.113.7"), ipv4("203.0.113.7", defanged=True), ipv4("203.0.113.7")])
+    with db.session() as session:
+        rows = read_page(session, cid, ObjectFilter(versions=("all",))).objects
+    assert [row.body.get("defanged") for row in rows] == [None, True]

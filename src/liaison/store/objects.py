@@ -115,20 +115,28 @@ def _candidates(
     session: Session, collection_id: str, batch: Sequence[Mapping[str, Any]]
 ) -> list[tuple[Mapping[str, Any], str | None]]:
     """The batch without in-batch repeats and without SCOs already stored with equal content."""
-    unversioned = {obj["id"] for obj in batch if _object_version(obj) is None}
+    versions = [_object_version(obj) for obj in batch]
+    unversioned = {
+        obj["id"] for obj, version in zip(batch, versions, strict=True) if version is None
+    }
     stored = _stored_bodies(session, collection_id, unversioned) if unversioned else {}
-    seen: dict[tuple[str, str | None], Mapping[str, Any]] = {}
+    seen: dict[tuple[str, str], Mapping[str, Any]] = {}
+    seen_unversioned: dict[str, list[Mapping[str, Any]]] = {}
     candidates: list[tuple[Mapping[str, Any], str | None]] = []
-    for obj in batch:
-        version = _object_version(obj)
-        key = (obj["id"], version)
-        if key in seen:
-            if seen[key] != obj and version is not None:
-                raise _conflict(obj)
-            continue
-        if version is None and any(body == obj for _, body in stored.get(obj["id"], [])):
-            continue
-        seen[key] = obj
+    for obj, version in zip(batch, versions, strict=True):
+        if version is None:
+            earlier: list[Mapping[str, Any]] = [body for _, body in stored.get(obj["id"], [])]
+            earlier += seen_unversioned.setdefault(obj["id"], [])
+            if obj in earlier:
+                continue
+            seen_unversioned[obj["id"]].append(obj)
+        else:
+            key = (obj["id"], version)
+            if key in seen:
+                if seen[key] != obj:
+                    raise _conflict(obj)
+                continue
+            seen[key] = obj
         candidates.append((obj, version))
     return candidates
 
