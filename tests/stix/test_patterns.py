@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stix2patterns.validator import run_validator
 
+from liaison.stix import patterns
 from liaison.stix.patterns import (
     STAR,
     BinaryLiteral,
@@ -36,6 +37,7 @@ from liaison.stix.patterns import (
     StartStop,
     TimestampLiteral,
     Within,
+    object_types,
     parse_pattern,
 )
 
@@ -626,3 +628,73 @@ def test_strict_mode_accepts_real_dates_and_type_names() -> None:
         " START t'2016-12-31T00:00:00Z' STOP t'2017-01-31T00:00:00Z' WITHIN .5 SECONDS"
     )
     assert parse_pattern(pattern, strict=True) == parse_pattern(pattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "types"),
+    [
+        ("[file:name = 'x.exe']", {"file"}),
+        (
+            "[file:name = 'a' OR url:value = 'b'] AND [ipv4-addr:value = '1.2.3.4']",
+            {"file", "url", "ipv4-addr"},
+        ),
+        (
+            "([x-acme-widget:size > 3] FOLLOWEDBY [file:size < 9]) WITHIN 5 SECONDS REPEATS 2 TIMES",
+            {"x-acme-widget", "file"},
+        ),
+        ("[IPv4_Addr:value = '1']", {"IPv4_Addr"}),
+    ],
+)
+def test_object_types(pattern: str, types: set[str]) -> None:
+    assert object_types(parse_pattern(pattern)) == types
+
+
+def test_object_types_of_a_long_chain_does_not_recurse() -> None:
+    pattern = "[" + " AND ".join(f"file:size = {n}" for n in range(5000)) + "]"
+    assert object_types(parse_pattern(pattern)) == {"file"}
+
+
+SIMPLE_PATTERNS = [
+    "[ipv4-addr:value = '198.51.100.7']",
+    "[domain-name:value = 'c2.example']",
+    "[file:hashes.'SHA-256' = '" + "ab" * 32 + "']",
+    "[file:hashes.MD5 = '" + "0f" * 16 + "']",
+    "[x-custom_type:extensions.'x-ext'.field_name = '']",
+    "[url:'value' = 'https://example.com/a.b?c=d']",
+    "[email-message:from_ref.value = 'someone@example.com']",
+]
+NOT_SIMPLE_PATTERNS = [
+    "[file:hashes.'SHA-256' = 'not a hash']",  # rejected by the full parser
+    "[file:AND = 'x']",  # a keyword is not a property name
+    "[true:value = 'x']",
+    "[file:name = 'it\\'s']",  # escapes go to the full parser
+    "[file:name  = 'x']",
+    "[file:name = 'x'] ",
+    "[file:foo-bar = 'x']",
+]
+
+
+@pytest.mark.parametrize("text", SIMPLE_PATTERNS)
+def test_simple_fast_path_builds_the_full_parsers_tree(text: str) -> None:
+    fast = patterns._parse_simple(text, strict=False)
+    assert fast is not None
+    assert fast == patterns._Parser(text, strict=False).pattern()
+    assert run_validator(text, stix_version="2.1") == []
+
+
+@pytest.mark.parametrize("text", NOT_SIMPLE_PATTERNS)
+def test_other_patterns_bypass_the_fast_path(text: str) -> None:
+    assert patterns._parse_simple(text, strict=False) is None
+    accepted = not run_validator(text, stix_version="2.1")
+    try:
+        parse_pattern(text)
+    except PatternSyntaxError:
+        assert not accepted
+    else:
+        assert accepted
+
+
+def test_fast_path_honours_strict_type_names() -> None:
+    assert patterns._parse_simple("[File:name = 'x']", strict=True) is None
+    with pytest.raises(PatternSyntaxError):
+        parse_pattern("[File:name = 'x']", strict=True)

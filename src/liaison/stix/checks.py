@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from liaison.stix.timestamps import timestamp_problem
+from liaison.stix.values import language_tag, uri
 
 Checker = Callable[[object], str | None]
 
@@ -253,6 +254,10 @@ def external_reference(v: object) -> str | None:
     for key in ("description", "url", "external_id"):
         if key in v and not isinstance(v[key], str):
             return f"'{key}' must be a string"
+    if "url" in v:
+        problem = uri(v["url"])
+        if problem:
+            return f"url {problem}"
     source, external_id = v["source_name"], v.get("external_id")
     if source == "cve" and not (isinstance(external_id, str) and CVE_RE.match(external_id)):
         return "a 'cve' reference needs external_id like CVE-2024-0001"
@@ -282,4 +287,5 @@ def granular_marking(v: object) -> str | None:
         return "needs exactly one of 'marking_ref' or 'lang'"
     if has_ref:
         return _MARKING_REF(v["marking_ref"])
-    return None if isinstance(v["lang"], str) else "'lang' must be a string"
+    problem = language_tag(v["lang"])
+    return f"lang {problem}" if problem else None

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from liaison.bulk import cycle_collector_paused
 from liaison.errors import InvalidInput, InvalidStix, ObjectProblem
 from liaison.stix.validate import bundle_envelope_problems
 
@@ -41,17 +42,22 @@ def read_stix_file(path: Path) -> list[Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{path}: {exc.strerror or exc}") from None
-    if path.suffix in (".jsonl", ".ndjson"):
-        objects: list[Any] = []
-        for number, line in enumerate(data.splitlines(), start=1):
-            if line.strip():
-                try:
-                    objects.append(orjson.loads(line))
-                except orjson.JSONDecodeError as exc:
-                    raise _json_error(path, exc, number) from None
-        return objects
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise _json_error(path, exc) from None
+    with cycle_collector_paused():
+        if path.suffix in (".jsonl", ".ndjson"):
+            return _json_lines(path, data)
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise _json_error(path, exc) from None
     return objects_from_document(document, str(path))
+
+
+def _json_lines(path: Path, data: bytes) -> list[Any]:
+    objects: list[Any] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.strip():
+            try:
+                objects.append(orjson.loads(line))
+            except orjson.JSONDecodeError as exc:
+                raise _json_error(path, exc, number) from None
+    return objects

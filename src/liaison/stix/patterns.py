@@ -94,6 +94,7 @@ __all__ = [
     "Value",
     "Wildcard",
     "Within",
+    "object_types",
     "parse_pattern",
 ]
 
@@ -691,12 +692,48 @@ class _Parser:
             raise self._error_at(  # path_end - 2: the index inside the final [...]
                 path_end - 2, "a hash must be selected by algorithm name, not by list index"
             )
-        check = _HASH_RES.get(selector.upper().replace("-", "").replace("'", ""))
-        if check is None:
-            return
         value_text = "".join(self.texts[value_index : self.i]).replace("'", "")
-        if not check.match(value_text):
+        if not _hash_value_ok(selector, value_text):
             raise self._error_at(value_index, f"{value_text!r} is not a valid {selector} hash")
+
+
+def _hash_value_ok(selector: str, value_text: str) -> bool:
+    """The reference's check of a value compared with ``hashes.<selector>``."""
+    check = _HASH_RES.get(selector.upper().replace("-", "").replace("'", ""))
+    return check is None or check.match(value_text) is not None
+
+
+# The commonest indicator shape, ``[type:prop.'key' = 'value']`` with single spaces and no
+# escapes, is recognised by one regular expression; anything else goes to the full parser.
+_NAME_STEP = r"[A-Za-z_][A-Za-z0-9_]*"
+_QUOTED_STEP = r"'[^'\\]*'"
+_SIMPLE_RE = re.compile(
+    rf"\[([A-Za-z_][A-Za-z0-9_-]*):((?:{_NAME_STEP}|{_QUOTED_STEP})"
+    rf"(?:\.(?:{_NAME_STEP}|{_QUOTED_STEP}))*) = '([^'\\]*)'\]"
+)
+_STEP_RE = re.compile(rf"({_NAME_STEP})|'([^'\\]*)'")
+
+
+def _parse_simple(text: str, strict: bool) -> Pattern | None:
+    """The AST of a one-comparison string-equality pattern, or None to use the full parser."""
+    match = _SIMPLE_RE.fullmatch(text)
+    if match is None:
+        return None
+    object_type, path, value = match.groups()
+    if object_type in _KEYWORDS or (strict and not _STRICT_TYPE_RE.fullmatch(object_type)):
+        return None
+    if "'" in path:
+        found = _STEP_RE.findall(path)
+        steps = [name or key for name, key in found]
+        names = [name for name, _ in found if name]
+    else:
+        steps = names = path.split(".")
+    if any(name in _KEYWORDS for name in names):
+        return None
+    if "hashes" in steps and not _hash_value_ok(steps[-1], value):
+        return None
+    comparison = Comparison(ObjectPath(object_type, tuple(steps)), "=", False, value)
+    return Pattern(Observation(comparison))
 
 
 def parse_pattern(text: str, *, strict: bool = False) -> Pattern:
@@ -710,6 +747,9 @@ def parse_pattern(text: str, *, strict: bool = False) -> Pattern:
 
     Raises :class:`PatternSyntaxError` with the offending position otherwise.
     """
+    simple = _parse_simple(text, strict)
+    if simple is not None:
+        return simple
     leading = _LEADING_RE.match(text).end()  # type: ignore[union-attr]  # always matches
     if text[leading : leading + 1] != "[":
         raise PatternSyntaxError(
@@ -721,3 +761,18 @@ def parse_pattern(text: str, *, strict: bool = False) -> Pattern:
         return parser.pattern()
     except RecursionError:
         raise PatternSyntaxError(parser.starts[parser.i], "pattern is nested too deeply") from None
+
+
+def object_types(pattern: Pattern) -> frozenset[str]:
+    """Every object type a pattern's object paths name (``file`` in ``[file:name = 'x']``)."""
+    found: set[str] = set()
+    pending: list[ObservationExpression | ComparisonExpression] = [pattern.expr]
+    while pending:
+        expr = pending.pop()
+        if isinstance(expr, Comparison):
+            found.add(expr.path.object_type)
+        elif isinstance(expr, ComparisonOp | ObservationOp):
+            pending += (expr.left, expr.right)
+        else:
+            pending.append(expr.expr)
+    return frozenset(found)

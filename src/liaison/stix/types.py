@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from liaison.stix import checks as c
+from liaison.stix import values
+from liaison.stix.sco import mime_part, predefined_extension_problem, registry_value
 
 SDO_TYPES = (
     "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
@@ -60,6 +62,35 @@ def extensions(v: object) -> str | None:
             return f"'{key}' is neither an extension-definition id nor a predefined *-ext name"
         elif not isinstance(body, dict) or not body:
             return f"'{key}' must be a non-empty object"
+        else:
+            problem = predefined_extension_problem(key, body)
+            if problem:
+                return problem
+    return None
+
+
+def marking_extensions(v: object) -> str | None:
+    """A marking definition's `extensions`: only extension-definition ids (no predefined ones)."""
+    if isinstance(v, dict):
+        for key in v:
+            if not key.startswith("extension-definition--"):
+                return f"'{key}' is not an extension-definition id (markings have no *-ext)"
+    return extensions(v)
+
+
+def language_contents(v: object) -> str | None:
+    """language-content `contents`: language tag → {property name: translated value}."""
+    if not isinstance(v, dict) or not v:
+        return "must be a non-empty object"
+    for tag, translation in v.items():
+        problem = values.language_tag(tag)
+        if problem:
+            return f"key {problem}"
+        if not isinstance(translation, dict) or not translation:
+            return f"'{tag}' must be a non-empty object of property: translation"
+        for name in translation:
+            if c.PROPERTY_NAME_RE.match(name) is None:
+                return f"'{tag}' key '{name}' is not a property name (a-z, 0-9, _)"
     return None
 
 
@@ -81,7 +112,7 @@ COMMON_SDO: dict[str, c.Checker] = {
     "revoked": _BOOL,
     "labels": _STRS,
     "confidence": c.integer(0, 100),
-    "lang": _STR,
+    "lang": values.language_tag,
     "external_references": c.list_of(c.external_reference),
     "object_marking_refs": c.refs("marking-definition"),
     "granular_markings": c.list_of(c.granular_marking),
@@ -201,7 +232,7 @@ TYPES: dict[str, TypeSpec] = {
         result_name=_STR,
         result=_STR,
         analysis_sco_refs=c.refs(),
-        sample_ref=c.ref(),
+        sample_ref=c.ref("artifact", "file", "network-traffic"),
     ),  # fmt: skip
     "note": _sdo(
         ("content", "object_refs"),
@@ -216,7 +247,9 @@ TYPES: dict[str, TypeSpec] = {
         last_observed=_TS,
         number_observed=c.integer(1, 999_999_999),
         objects=c.dictionary(),
-        object_refs=c.refs(exclude=("bundle", "language-content", "marking-definition")),
+        object_refs=c.refs(
+            exclude=("bundle", "language-content", "marking-definition", *SDO_TYPES)
+        ),
     ),  # fmt: skip
     "opinion": _sdo(
         ("opinion", "object_refs"),
@@ -293,7 +326,7 @@ TYPES: dict[str, TypeSpec] = {
             "external_references": c.list_of(c.external_reference),
             "object_marking_refs": c.refs("marking-definition"),
             "granular_markings": c.list_of(c.granular_marking),
-            "extensions": extensions,
+            "extensions": marking_extensions,
             "name": _STR,
             "definition_type": _STR,
             "definition": c.dictionary(),
@@ -306,7 +339,7 @@ TYPES: dict[str, TypeSpec] = {
             **COMMON_SDO,
             "object_ref": c.ref(exclude=("bundle", "language-content")),
             "object_modified": _MILLIS,
-            "contents": c.dictionary(),
+            "contents": language_contents,
         },
     ),
     "extension-definition": TypeSpec(
@@ -326,26 +359,31 @@ TYPES: dict[str, TypeSpec] = {
         (),
         mime_type=_STR,
         payload_bin=c.binary,
-        url=_STR,
+        url=values.uri,
         hashes=c.hashes(),
-        encryption_algorithm=_STR,
+        encryption_algorithm=c.enum("AES-256-GCM", "ChaCha20-Poly1305", "mime-type-indicated"),
         decryption_key=_STR,
     ),  # fmt: skip
     "autonomous-system": _sco(("number",), number=c.integer(0), name=_STR, rir=_STR),
     "directory": _sco(
         ("path",),
         path=_STR,
-        path_enc=_STR,
+        path_enc=values.charset,
         ctime=_TS,
         mtime=_TS,
         atime=_TS,
         contains_refs=c.refs("file", "directory"),
     ),  # fmt: skip
     "domain-name": _sco(
-        ("value",), value=_STR, resolves_to_refs=c.refs("ipv4-addr", "ipv6-addr", "domain-name")
+        ("value",),
+        value=values.domain_name,
+        resolves_to_refs=c.refs("ipv4-addr", "ipv6-addr", "domain-name"),
     ),
     "email-addr": _sco(
-        ("value",), value=_STR, display_name=_STR, belongs_to_ref=c.ref("user-account")
+        ("value",),
+        value=values.email_address,
+        display_name=_STR,
+        belongs_to_ref=c.ref("user-account"),
     ),
     "email-message": _sco(
         ("is_multipart",),
@@ -362,7 +400,7 @@ TYPES: dict[str, TypeSpec] = {
         received_lines=_STRS,
         additional_header_fields=c.dictionary(),
         body=_STR,
-        body_multipart=c.list_of(c.dictionary()),
+        body_multipart=c.list_of(mime_part),
         raw_email_ref=c.ref("artifact"),
     ),  # fmt: skip
     "file": _sco(
@@ -370,7 +408,7 @@ TYPES: dict[str, TypeSpec] = {
         hashes=c.hashes(),
         size=c.integer(0),
         name=_STR,
-        name_enc=_STR,
+        name_enc=values.charset,
         magic_number_hex=c.hex_string,
         mime_type=_STR,
         ctime=_TS,
@@ -382,13 +420,13 @@ TYPES: dict[str, TypeSpec] = {
     ),  # fmt: skip
     "ipv4-addr": _sco(
         ("value",),
-        value=_STR,
+        value=values.ipv4_value,
         resolves_to_refs=c.refs("mac-addr"),
         belongs_to_refs=c.refs("autonomous-system"),
     ),  # fmt: skip
     "ipv6-addr": _sco(
         ("value",),
-        value=_STR,
+        value=values.ipv6_value,
         resolves_to_refs=c.refs("mac-addr"),
         belongs_to_refs=c.refs("autonomous-system"),
     ),  # fmt: skip
@@ -431,9 +469,15 @@ TYPES: dict[str, TypeSpec] = {
         child_refs=c.refs("process"),
     ),  # fmt: skip
     "software": _sco(
-        ("name",), name=_STR, cpe=_STR, swid=_STR, languages=_STRS, vendor=_STR, version=_STR
+        ("name",),
+        name=_STR,
+        cpe=values.cpe23,
+        swid=_STR,
+        languages=c.list_of(values.language_tag),
+        vendor=_STR,
+        version=_STR,
     ),
-    "url": _sco(("value",), value=_STR),
+    "url": _sco(("value",), value=values.uri),
     "user-account": _sco(
         (),
         user_id=_STR,
@@ -453,8 +497,8 @@ TYPES: dict[str, TypeSpec] = {
     ),  # fmt: skip
     "windows-registry-key": _sco(
         (),
-        key=_STR,
-        values=c.list_of(c.dictionary()),
+        key=values.registry_key,
+        values=c.list_of(registry_value),
         modified_time=_TS,
         creator_user_ref=c.ref("user-account"),
         number_of_subkeys=c.integer(0),

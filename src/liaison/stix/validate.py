@@ -24,7 +24,7 @@ from liaison.stix.types import (
     TypeSpec,
 )
 
-CUSTOM_PROPERTY_RE = re.compile(r"^[a-z0-9_]{3,250}$")
+CUSTOM_PROPERTY_RE = re.compile(r"^[a-z][a-z0-9_]{2,249}$")
 _IDENTIFIER = c.ref()
 _IDENTIFIERS = c.refs()
 
@@ -86,7 +86,10 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
                 report(name, "is a reserved property name")
                 continue
             if CUSTOM_PROPERTY_RE.match(name) is None:
-                report(name, "is not a valid property name (3-250 characters of a-z, 0-9, _)")
+                report(
+                    name,
+                    "is not a valid property name (3-250 characters of a-z, 0-9, _; a letter first)",
+                )
                 continue
             checker = _custom_checker(name)
         problem = checker(value)

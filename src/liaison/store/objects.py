@@ -1,27 +1,26 @@
 """Adding STIX objects to a collection: all or nothing, exact duplicates skipped.
 
-A batch is validated completely before anything is written; then it is inserted inside the
-caller's transaction, so a rejected batch leaves the store exactly as it was. Each object version
+Each batch is admitted (`liaison.store.admission`) before it is written, and everything is
+inserted inside the caller's transaction, so a rejected object leaves the store exactly as it was. Each object version
 is keyed by (collection, id, version) where the version is `modified`, else `created`, else (SCOs)
 the `date_added` the node assigns, as TAXII 2.1 prescribes.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liaison.errors import Conflict, InvalidStix, ObjectProblem
-from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
-from liaison.stix.timestamps import micros_to_timestamp, parse_timestamp_micros, version_key
-from liaison.stix.tlp import object_tlp
-from liaison.stix.validate import validate_objects
+from liaison.bulk import cycle_collector_paused
+from liaison.errors import Conflict
+from liaison.stix.timestamps import micros_to_timestamp, version_key
+from liaison.store.admission import Destination, Prepared, admitted_batches
 from liaison.store.clock import reserve_date_added
 from liaison.store.models import Collection, StixObject
 
@@ -37,52 +36,6 @@ class AddResult:
     duplicates: int
     first_date_added: int | None
     last_date_added: int | None
-
-
-def _object_version(obj: Mapping[str, Any]) -> str | None:
-    stamp = obj.get("modified") or obj.get("created")
-    return version_key(stamp) if isinstance(stamp, str) else None
-
-
-def _handling_problem(obj: Mapping[str, Any], index: int) -> ObjectProblem | None:
-    extensions = obj.get("extensions")
-    if not isinstance(extensions, dict) or HANDLING_EXTENSION_ID not in extensions:
-        return None
-    try:
-        Handling.model_validate(extensions[HANDLING_EXTENSION_ID])
-    except ValueError as exc:
-        message = str(exc).splitlines()
-        detail = "; ".join(line.strip() for line in message[1:3]) or message[0]
-        return ObjectProblem(
-            str(obj.get("id", "")), "extensions", f"liaison handling: {detail}", index
-        )
-    return None
-
-
-def check_objects(objects: Sequence[Any], collection: Collection, *, offset: int = 0) -> None:
-    """Raise InvalidStix naming every object that may not enter `collection`, and why."""
-    problems = validate_objects(objects, offset=offset)
-    if not problems:
-        for index, obj in enumerate(objects, start=offset):
-            problem = _handling_problem(obj, index)
-            if problem is not None:
-                problems.append(problem)
-            elif collection.default_tlp is None and object_tlp(obj) is None:
-                problems.append(ObjectProblem(
-                    obj["id"], "object_marking_refs",
-                    f"no TLP marking and collection '{collection.name}' has no default TLP", index,
-                ))  # fmt: skip
-    if problems:
-        raise InvalidStix(problems)
-
-
-def _retain_until(obj: Mapping[str, Any]) -> int | None:
-    extensions = obj.get("extensions")
-    if isinstance(extensions, dict):
-        handling = extensions.get(HANDLING_EXTENSION_ID)
-        if isinstance(handling, dict) and isinstance(handling.get("retain_until"), str):
-            return parse_timestamp_micros(handling["retain_until"])
-    return None
 
 
 def _stored_bodies(
@@ -112,48 +65,80 @@ def _conflict(obj: Mapping[str, Any]) -> Conflict:
 
 
 def _candidates(
-    session: Session, collection_id: str, batch: Sequence[Mapping[str, Any]]
-) -> list[tuple[Mapping[str, Any], str | None]]:
+    session: Session, collection_id: str, batch: Sequence[Mapping[str, Any]], rows: list[Prepared]
+) -> list[tuple[Mapping[str, Any], Prepared]]:
     """The batch without in-batch repeats and without SCOs already stored with equal content."""
-    versions = [_object_version(obj) for obj in batch]
-    unversioned = {
-        obj["id"] for obj, version in zip(batch, versions, strict=True) if version is None
-    }
+    unversioned = {row.id for row in rows if row.version is None}
     stored = _stored_bodies(session, collection_id, unversioned) if unversioned else {}
     seen: dict[tuple[str, str], Mapping[str, Any]] = {}
     seen_unversioned: dict[str, list[Mapping[str, Any]]] = {}
-    candidates: list[tuple[Mapping[str, Any], str | None]] = []
-    for obj, version in zip(batch, versions, strict=True):
-        if version is None:
-            earlier: list[Mapping[str, Any]] = [body for _, body in stored.get(obj["id"], [])]
-            earlier += seen_unversioned.setdefault(obj["id"], [])
+    candidates: list[tuple[Mapping[str, Any], Prepared]] = []
+    for obj, row in zip(batch, rows, strict=True):
+        if row.version is None:
+            earlier: list[Mapping[str, Any]] = [body for _, body in stored.get(row.id, [])]
+            earlier += seen_unversioned.setdefault(row.id, [])
             if obj in earlier:
                 continue
-            seen_unversioned[obj["id"]].append(obj)
+            seen_unversioned[row.id].append(obj)
         else:
-            key = (obj["id"], version)
+            key = (row.id, row.version)
             if key in seen:
                 if seen[key] != obj:
                     raise _conflict(obj)
                 continue
             seen[key] = obj
-        candidates.append((obj, version))
+        candidates.append((obj, row))
     return candidates
 
 
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    """Insert rows whose key is not stored yet; return the keys actually inserted.
+_COLUMNS = (
+    "collection_id", "id", "modified", "type", "created", "spec_version", "date_added", "tlp",
+    "origin_node", "revoked", "expires_at", "body",
+)  # fmt: skip
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
-    The unique key decides (ON CONFLICT DO NOTHING), so no lookup is needed on the hot path.
+
+@functools.cache
+def _insert_sql(dialect: str, paramstyle: str) -> str:
+    """INSERT … ON CONFLICT DO NOTHING in the driver's own parameter style.
+
+    Rows go to the driver's executemany as plain tuples: per-row parameter processing in Python
+    would cost as much as SQLite's own insert. The body arrives as JSON text made by admission.
     """
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        upsert(StixObject)
-        .on_conflict_do_nothing(index_elements=["collection_id", "id", "modified"])
-        .returning(StixObject.id, StixObject.modified)
+    mark = _PLACEHOLDERS[paramstyle]
+    body = f"CAST({mark} AS JSONB)" if dialect == "postgresql" else mark
+    values = ", ".join(body if column == "body" else mark for column in _COLUMNS)
+    return (
+        f"INSERT INTO stix_objects ({', '.join(_COLUMNS)}) VALUES ({values}) "  # noqa: S608 (constant names)
+        "ON CONFLICT (collection_id, id, modified) DO NOTHING"
     )
-    return {(row.id, row.modified) for row in session.execute(statement, rows)}
+
+
+def _insert_new(
+    session: Session, collection_id: str, rows: list[dict[str, Any]]
+) -> set[tuple[str, str]] | None:
+    """Insert rows whose key is not stored yet; return the keys skipped, or None if none were.
+
+    The unique key decides (ON CONFLICT DO NOTHING), so no lookup is needed on the hot path. Rows
+    were given `date_added` values reserved for this call alone, so counting that range tells
+    whether every row went in.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    connection.exec_driver_sql(
+        _insert_sql(dialect.name, dialect.paramstyle),
+        [tuple(row[column] for column in _COLUMNS) for row in rows],
+    )
+    first, last = rows[0]["date_added"], rows[-1]["date_added"]
+    in_range = (
+        StixObject.collection_id == collection_id,
+        StixObject.date_added.between(first, last),
+    )
+    stored = session.execute(select(func.count()).where(*in_range)).scalar_one()
+    if stored == len(rows):
+        return None
+    inserted = set(session.execute(select(StixObject.id, StixObject.modified).where(*in_range)))
+    return {(row["id"], row["modified"]) for row in rows} - {tuple(key) for key in inserted}
 
 
 def _check_skipped(
@@ -168,29 +153,27 @@ def _check_skipped(
 
 
 def _rows(
-    fresh: list[tuple[Mapping[str, Any], str | None]],
+    fresh: list[tuple[Mapping[str, Any], Prepared]],
     collection_id: str,
     origin_node: str,
     first_date_added: int,
 ) -> list[dict[str, Any]]:
     rows = []
-    for offset, (obj, version) in enumerate(fresh):
+    for offset, (_, row) in enumerate(fresh):
         date_added = first_date_added + offset
-        created = obj.get("created")
         rows.append({
             "collection_id": collection_id,
-            "id": obj["id"],
-            "modified": version or version_key(micros_to_timestamp(date_added)),
-            "type": obj["type"],
-            "created": version_key(created) if isinstance(created, str) else None,
-            "spec_version": obj.get("spec_version", "2.1"),
+            "id": row.id,
+            "modified": row.version or version_key(micros_to_timestamp(date_added)),
+            "type": row.type,
+            "created": row.created,
+            "spec_version": row.spec_version,
             "date_added": date_added,
-            "tlp": (level.value if (level := object_tlp(obj)) else None),
+            "tlp": row.tlp,
             "origin_node": origin_node,
-            "revoked": obj.get("revoked") is True,
-            "expires_at": _retain_until(obj),
-            "body": obj,
-            "signature": None,
+            "revoked": row.revoked,
+            "expires_at": row.expires_at,
+            "body": row.body,
         })  # fmt: skip
     return rows
 
@@ -213,27 +196,28 @@ def add_objects(
     added = duplicates = 0
     first: int | None = None
     last: int | None = None
-    for start in range(0, len(objects), BATCH_SIZE):
-        batch = objects[start : start + BATCH_SIZE]
-        check_objects(batch, collection, offset=start)
-        candidates = _candidates(session, collection.id, batch)
-        stored = 0
-        if candidates:
-            first_in_batch = reserve_date_added(session, len(candidates))
-            rows = _rows(candidates, collection.id, origin_node, first_in_batch)
-            inserted = _insert_new(session, rows)
-            skipped = [
-                (obj, row["modified"])
-                for (obj, _), row in zip(candidates, rows, strict=True)
-                if (row["id"], row["modified"]) not in inserted
-            ]
-            if skipped:
-                _check_skipped(session, collection.id, skipped)
-            first = first if first is not None else first_in_batch
-            last = first_in_batch + len(candidates) - 1
-            stored = len(inserted)
-        added += stored
-        duplicates += len(batch) - stored
-        if progress is not None:
-            progress(len(batch))
+    destination = Destination(collection.name, collection.default_tlp)
+    batches = admitted_batches(objects, destination, BATCH_SIZE)
+    with cycle_collector_paused(), closing(batches):
+        for batch, prepared in batches:
+            candidates = _candidates(session, collection.id, batch, prepared)
+            stored = 0
+            if candidates:
+                first_in_batch = reserve_date_added(session, len(candidates))
+                rows = _rows(candidates, collection.id, origin_node, first_in_batch)
+                skipped_keys = _insert_new(session, collection.id, rows)
+                if skipped_keys:
+                    skipped = [
+                        (obj, row["modified"])
+                        for (obj, _), row in zip(candidates, rows, strict=True)
+                        if (row["id"], row["modified"]) in skipped_keys
+                    ]
+                    _check_skipped(session, collection.id, skipped)
+                first = first if first is not None else first_in_batch
+                last = first_in_batch + len(candidates) - 1
+                stored = len(rows) - len(skipped_keys or ())
+            added += stored
+            duplicates += len(batch) - stored
+            if progress is not None:
+                progress(len(batch))
     return AddResult(added, duplicates, first, last)

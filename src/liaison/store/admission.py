@@ -1,0 +1,194 @@
+"""Which objects may enter a collection, checked batch by batch ahead of the writer.
+
+An object is admitted when it is valid STIX 2.1, its liaison handling extension (if any) is well
+formed, and it carries a TLP marking or the collection has a default TLP; admission also prepares
+its stored columns and JSON text. Large writes are admitted in worker processes a few batches ahead
+of the database writer, so validation and storage run on separate cores; small writes are checked in-line, where starting a process would cost more than it saves.
+Workers start from a fork server, so a Python program that makes large writes must guard its entry
+point with `if __name__ == "__main__":`, as for any use of multiprocessing.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Generator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import orjson
+
+from liaison.errors import InvalidStix, LiaisonError, ObjectProblem
+from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
+from liaison.stix.timestamps import parse_timestamp_micros, version_key
+from liaison.stix.tlp import object_tlp
+from liaison.stix.validate import validate_objects
+
+PARALLEL_MIN_OBJECTS = 20_000
+BATCHES_AHEAD = 4
+WORKERS = min(4, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """What admission needs to know of the target collection."""
+
+    name: str
+    default_tlp: str | None
+
+
+def _handling_problem(obj: Mapping[str, Any], index: int) -> ObjectProblem | None:
+    extensions = obj.get("extensions")
+    if not isinstance(extensions, dict) or HANDLING_EXTENSION_ID not in extensions:
+        return None
+    try:
+        Handling.model_validate(extensions[HANDLING_EXTENSION_ID])
+    except ValueError as exc:
+        message = str(exc).splitlines()
+        detail = "; ".join(line.strip() for line in message[1:3]) or message[0]
+        return ObjectProblem(
+            str(obj.get("id", "")), "extensions", f"liaison handling: {detail}", index
+        )
+    return None
+
+
+def admission_problems(
+    objects: Sequence[Any], destination: Destination, offset: int = 0
+) -> list[ObjectProblem]:
+    """Every reason an object of `objects` may not enter `destination`; [] when all may."""
+    problems = validate_objects(objects, offset=offset)
+    if problems:
+        return problems
+    for index, obj in enumerate(objects, start=offset):
+        problem = _handling_problem(obj, index)
+        if problem is not None:
+            problems.append(problem)
+        elif destination.default_tlp is None and object_tlp(obj) is None:
+            problems.append(ObjectProblem(
+                obj["id"], "object_marking_refs",
+                f"no TLP marking and collection '{destination.name}' has no default TLP", index,
+            ))  # fmt: skip
+    return problems
+
+
+class Prepared(NamedTuple):
+    """An admitted object's key and column values, computed off the writer's critical path.
+
+    `version` is None for an SCO without `modified`/`created`: the writer versions it by the
+    `date_added` it assigns. `body` is the object as JSON text, ready for the store.
+    """
+
+    id: str
+    version: str | None
+    type: str
+    created: str | None
+    spec_version: str
+    tlp: str | None
+    revoked: bool
+    expires_at: int | None
+    body: str
+
+
+def object_version(obj: Mapping[str, Any]) -> str | None:
+    """The version key of an object: `modified`, else `created`, else None (an SCO)."""
+    stamp = obj.get("modified") or obj.get("created")
+    return version_key(stamp) if isinstance(stamp, str) else None
+
+
+def _retain_until(obj: Mapping[str, Any]) -> int | None:
+    extensions = obj.get("extensions")
+    if isinstance(extensions, dict):
+        handling = extensions.get(HANDLING_EXTENSION_ID)
+        if isinstance(handling, dict) and isinstance(handling.get("retain_until"), str):
+            return parse_timestamp_micros(handling["retain_until"])
+    return None
+
+
+def _prepared(obj: Mapping[str, Any]) -> Prepared:
+    created = obj.get("created")
+    level = object_tlp(obj)
+    return Prepared(
+        obj["id"],
+        object_version(obj),
+        obj["type"],
+        version_key(created) if isinstance(created, str) else None,
+        obj.get("spec_version", "2.1"),
+        level.value if level else None,
+        obj.get("revoked") is True,
+        _retain_until(obj),
+        orjson.dumps(obj).decode(),
+    )
+
+
+def _admitted_now(objects: Sequence[Any], destination: Destination, offset: int) -> list[Prepared]:
+    problems = admission_problems(objects, destination, offset)
+    if problems:
+        raise InvalidStix(problems)
+    return [_prepared(obj) for obj in objects]
+
+
+def admitted_batches(
+    objects: Sequence[Any], destination: Destination, batch_size: int
+) -> Generator[tuple[Sequence[Any], list[Prepared]], None, None]:
+    """Each batch of `objects` in order with its prepared rows, once the whole batch is admitted.
+
+    Raises InvalidStix naming every problem of the first batch that has any; the batches yielded
+    before it were admitted, so the caller's transaction must roll back to keep the write whole.
+    """
+    starts = range(0, len(objects), batch_size)
+    if len(objects) < PARALLEL_MIN_OBJECTS:
+        for start in starts:
+            batch = objects[start : start + batch_size]
+            yield batch, _admitted_now(batch, destination, start)
+        return
+    pending: deque[tuple[int, Future[list[ObjectProblem]]]] = deque()
+    try:
+        for start in starts:
+            batch = objects[start : start + batch_size]
+            pending.append((start, _pool().submit(admission_problems, batch, destination, start)))
+            if len(pending) > BATCHES_AHEAD:
+                yield _admitted(objects, pending.popleft(), batch_size)
+        while pending:
+            yield _admitted(objects, pending.popleft(), batch_size)
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+@functools.cache
+def _pool() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # workers fork with admission already imported
+    return ProcessPoolExecutor(WORKERS, mp_context=context)
+
+
+def start_workers() -> list[Future[int]]:
+    """Start the admission workers now, so that a large write coming next need not wait for them.
+
+    Returns futures that finish once each worker is up. The workers live as long as the process,
+    so a server pays their start-up once.
+    """
+    return [_pool().submit(int) for _ in range(WORKERS)]
+
+
+def _admitted(
+    objects: Sequence[Any],
+    checked: tuple[int, Future[list[ObjectProblem]]],
+    batch_size: int,
+) -> tuple[Sequence[Any], list[Prepared]]:
+    start, future = checked
+    try:
+        problems = future.result()
+    except BrokenProcessPool:
+        _pool.cache_clear()
+        raise LiaisonError(
+            "a validation worker process died (out of memory?); nothing was stored"
+        ) from None
+    if problems:
+        raise InvalidStix(problems)
+    batch = objects[start : start + batch_size]
+    return batch, [_prepared(obj) for obj in batch]
