@@ -33,6 +33,7 @@ from liaison.store import admission
 from liaison.store.admission import start_workers
 from liaison.store.database import Database
 from liaison.store.migrate import upgrade
+from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -92,7 +93,9 @@ def measure_store(url: str, objects: list[dict[str, Any]], *, workers: bool) -> 
         marks.append((done, time.perf_counter()))
 
     start = time.perf_counter()
-    import_objects(db, "bench", objects, origin_node="bench", create=True, progress=progress)
+    import_objects(
+        db, "bench", objects, origin=Origin("bench", "ca"), create=True, progress=progress
+    )
     elapsed = time.perf_counter() - start
     db.dispose()
     return {"rate": len(objects) / elapsed, **_edge_rates(marks, len(objects))}

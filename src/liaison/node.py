@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liaison.access.models import Role
+from liaison.access.parties import add_party, add_principal
 from liaison.access.tokens import issue_token
 from liaison.config import SETTINGS_FILE, load_settings
 from liaison.errors import ConfigError, InvalidInput
 from liaison.federation.keys import generate_key, public_key_text
 from liaison.stix.extensions import published_definitions
-from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp, all_marking_definitions
 from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from liaison.store.migrate import upgrade
-from liaison.store.models import Party, Principal
-from liaison.store.objects import add_objects
+from liaison.store.objects import Origin, add_objects
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 REFERENCE_COLLECTION = "reference"
@@ -74,22 +73,20 @@ def initialise_node(
     try:
         upgrade(db)
         with db.session(write=True) as session:
-            now = now_micros()
-            session.add(Party(name=settings.party, description="this node's party", created_at=now))
-            admin = Principal(
-                name=ADMIN_USER, party=settings.party, role=Role.ADMIN, created_at=now
-            )
-            session.add(admin)
-            session.flush()
+            add_party(session, settings.party, "this node's party")
+            admin = add_principal(session, ADMIN_USER, party=settings.party, role=Role.ADMIN)
             token = issue_token(session, admin, "created by liaison init")
             reference = create_collection(
                 session,
                 REFERENCE_COLLECTION,
+                owner_party=settings.party,
                 description="TLP 2.0 markings and liaison's STIX extension definitions",
                 default_tlp=Tlp.CLEAR,
             )
             definitions = all_marking_definitions() + published_definitions()
-            add_objects(session, reference, definitions, origin_node=settings.node_name)
+            add_objects(
+                session, reference, definitions, origin=Origin(settings.node_name, settings.party)
+            )
     finally:
         db.dispose()
     return NewNode(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from liaison.access.parties import add_party
 from liaison.errors import Conflict, InvalidStix
 from liaison.stix.tlp import Tlp
 from liaison.store import admission, objects
 from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from liaison.store.models import StixObject
-from liaison.store.objects import add_objects
+from liaison.store.objects import Origin, add_objects
 from liaison.store.query import ObjectFilter, read_page
 from tests.factories import indicator, ipv4
 
@@ -25,8 +26,9 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _add(db: Database, batch: list[dict]) -> objects.AddResult:
     with db.session(write=True) as session:
-        collection = create_collection(session, "c", default_tlp=Tlp.AMBER)
-        return add_objects(session, collection, batch, origin_node="test")
+        add_party(session, "ca")
+        collection = create_collection(session, "c", owner_party="ca", default_tlp=Tlp.AMBER)
+        return add_objects(session, collection, batch, origin=Origin("test", "ca"))
 
 
 def _stored(db: Database) -> list[dict]:

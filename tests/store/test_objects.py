@@ -7,14 +7,15 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from liaison.access.parties import add_party
 from liaison.errors import Conflict, InvalidStix, NotFound
 from liaison.stix.timestamps import micros_to_timestamp
 from liaison.stix.tlp import Tlp
 from liaison.store.clock import reserve_date_added
 from liaison.store.collections import create_collection, find_collection
 from liaison.store.database import Database
-from liaison.store.models import StixObject
-from liaison.store.objects import add_objects
+from liaison.store.models import Party, StixObject
+from liaison.store.objects import Origin, add_objects
 from liaison.store.query import ObjectFilter, count_objects, delete_objects, read_page
 from tests.factories import indicator, ipv4
 
@@ -23,13 +24,15 @@ V1, V2, V3 = "2026-01-02T03:04:05.678Z", "2026-02-02T03:04:05.678Z", "2026-03-02
 
 def _collection(db: Database, name: str = "c", default_tlp: Tlp | None = Tlp.AMBER) -> str:
     with db.session(write=True) as session:
-        return create_collection(session, name, default_tlp=default_tlp).id
+        if session.get(Party, "ca") is None:
+            add_party(session, "ca")
+        return create_collection(session, name, owner_party="ca", default_tlp=default_tlp).id
 
 
 def _add(db: Database, collection_id: str, objects: list[dict]) -> None:
     with db.session(write=True) as session:
         collection = find_collection(session, collection_id)
-        add_objects(session, collection, objects, origin_node="test")
+        add_objects(session, collection, objects, origin=Origin("test", "ca"))
 
 
 def _count_rows(db: Database) -> int:
@@ -69,7 +72,10 @@ def test_exact_duplicates_are_skipped_not_errors(db: Database) -> None:
     _add(db, cid, [indicator(1), indicator(1)])
     with db.session(write=True) as session:
         result = add_objects(
-            session, find_collection(session, cid), [indicator(1), indicator(2)], origin_node="t"
+            session,
+            find_collection(session, cid),
+            [indicator(1), indicator(2)],
+            origin=Origin("t", "ca"),
         )
     assert (result.added, result.duplicates) == (1, 1)
     assert _count_rows(db) == 2
@@ -180,7 +186,7 @@ def test_collections_by_name_or_id(db: Database) -> None:
         with pytest.raises(NotFound):
             find_collection(session, "nope")
     with pytest.raises(Conflict), db.session(write=True) as session:
-        create_collection(session, "cyber")
+        create_collection(session, "cyber", owner_party="ca")
 
 
 def test_clock_is_strictly_increasing_across_concurrent_writers(db: Database) -> None:

@@ -9,6 +9,7 @@ import typer
 from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
 from liaison.demo.data import demo_objects
 from liaison.stix.tlp import Tlp
+from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
 
 demo_app = typer.Typer(help="Synthetic demonstration data.", no_args_is_help=True)
@@ -27,7 +28,7 @@ def load(
     with node_store(directory) as (settings, db):
         for name, objects in demo_objects(settings.node_name, settings.party, peer_party).items():
             result = import_objects(
-                db, name, objects, origin_node=settings.node_name, create=True,
+                db, name, objects, origin=Origin(settings.node_name, settings.party), create=True,
                 default_tlp=Tlp.AMBER_STRICT,
             )  # fmt: skip
             loaded[name] = {"added": result.added, "duplicates": result.duplicates}

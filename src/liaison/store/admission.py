@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from liaison.access.visibility import name_list
 from liaison.errors import InvalidStix, LiaisonError, ObjectProblem
 from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
 from liaison.stix.timestamps import parse_timestamp_micros, version_key
@@ -90,6 +91,8 @@ class Prepared(NamedTuple):
     tlp: str | None
     revoked: bool
     expires_at: int | None
+    releasable_to: str | None
+    recipients: str | None
     body: str
 
 
@@ -99,18 +102,17 @@ def object_version(obj: Mapping[str, Any]) -> str | None:
     return version_key(stamp) if isinstance(stamp, str) else None
 
 
-def _retain_until(obj: Mapping[str, Any]) -> int | None:
+def _handling(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     extensions = obj.get("extensions")
-    if isinstance(extensions, dict):
-        handling = extensions.get(HANDLING_EXTENSION_ID)
-        if isinstance(handling, dict) and isinstance(handling.get("retain_until"), str):
-            return parse_timestamp_micros(handling["retain_until"])
-    return None
+    handling = extensions.get(HANDLING_EXTENSION_ID) if isinstance(extensions, dict) else None
+    return handling if isinstance(handling, dict) else {}
 
 
 def _prepared(obj: Mapping[str, Any]) -> Prepared:
     created = obj.get("created")
     level = object_tlp(obj)
+    handling = _handling(obj)
+    retain_until = handling.get("retain_until")
     return Prepared(
         obj["id"],
         object_version(obj),
@@ -119,7 +121,9 @@ def _prepared(obj: Mapping[str, Any]) -> Prepared:
         obj.get("spec_version", "2.1"),
         level.value if level else None,
         obj.get("revoked") is True,
-        _retain_until(obj),
+        parse_timestamp_micros(retain_until) if retain_until else None,
+        name_list(handling.get("releasable_to")),
+        name_list(handling.get("recipients")),
         orjson.dumps(obj).decode(),
     )
 

@@ -15,6 +15,7 @@ from liaison.stix.timestamps import parse_timestamp_micros
 from liaison.stix.tlp import parse_tlp
 from liaison.store.database import Database
 from liaison.store.migrate import current_revision, upgrade
+from liaison.store.objects import Origin
 from liaison.store.query import ObjectFilter
 from liaison.store.transfer import export_bundle, import_files
 
@@ -61,7 +62,7 @@ def import_command(
             bar.reset(task, total=count, description=f"importing {path.name}")
 
         results = import_files(
-            db, files, collection, origin_node=settings.node_name, create=create,
+            db, files, collection, origin=Origin(settings.node_name, settings.party), create=create,
             default_tlp=level, on_file=on_file, progress=lambda n: bar.advance(task, n),
         )  # fmt: skip
     summary = [

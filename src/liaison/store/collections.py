@@ -10,15 +10,20 @@ from sqlalchemy.orm import Session
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp
-from liaison.store.models import Collection
+from liaison.store.models import Collection, CollectionGrant, Party
 
 NAME_MAX = 200
 
 
 def create_collection(
-    session: Session, name: str, *, description: str = "", default_tlp: Tlp | None = None
+    session: Session,
+    name: str,
+    *,
+    owner_party: str,
+    description: str = "",
+    default_tlp: Tlp | None = None,
 ) -> Collection:
-    """Create a collection with a fresh UUID; its name must be new."""
+    """Create a collection with a fresh UUID, readable and writable by `owner_party`."""
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise InvalidInput(f"collection name must be 1-{NAME_MAX} characters")
@@ -33,7 +38,34 @@ def create_collection(
     )
     session.add(collection)
     session.flush()
+    set_grant(session, collection, owner_party, read=True, write=True)
     return collection
+
+
+def set_grant(
+    session: Session, collection: Collection, party: str, *, read: bool, write: bool
+) -> CollectionGrant:
+    """Give `party` exactly these rights on `collection` (both False withdraws the grant)."""
+    if session.get(Party, party) is None:
+        raise NotFound(f"no party '{party}' (add it with `liaison party add`)")
+    grant = session.get(CollectionGrant, (collection.id, party))
+    if grant is None:
+        grant = CollectionGrant(collection_id=collection.id, party=party)
+        session.add(grant)
+    grant.can_read, grant.can_write = read, write
+    session.flush()
+    return grant
+
+
+def grants_of(session: Session, collection: Collection) -> list[CollectionGrant]:
+    """Every party's grant on `collection`, by party."""
+    return list(
+        session.scalars(
+            select(CollectionGrant)
+            .where(CollectionGrant.collection_id == collection.id)
+            .order_by(CollectionGrant.party)
+        )
+    )
 
 
 def find_collection(session: Session, name_or_id: str) -> Collection:

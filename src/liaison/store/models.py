@@ -66,6 +66,9 @@ class StixObject(Base):
     date_added: Mapped[int] = mapped_column(BigInteger)
     tlp: Mapped[str | None] = mapped_column(String(16))
     origin_node: Mapped[str] = mapped_column(String(100))
+    origin_party: Mapped[str] = mapped_column(String(100))
+    releasable_to: Mapped[str | None] = mapped_column(Text)
+    recipients: Mapped[str | None] = mapped_column(Text)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[int | None] = mapped_column(BigInteger)
     body: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
@@ -75,6 +78,37 @@ class StixObject(Base):
         Index("ix_stix_objects_collection_date_added", "collection_id", "date_added", unique=True),
         Index("ix_stix_objects_collection_type_date_added", "collection_id", "type", "date_added"),
     )
+
+
+class CollectionGrant(Base):
+    """What one party may do with one collection: read, write, or both."""
+
+    __tablename__ = "collection_grants"
+
+    collection_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    party: Mapped[str] = mapped_column(String(100), ForeignKey("parties.name"), primary_key=True)
+    can_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_write: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TaxiiStatus(Base):
+    """The outcome of one TAXII POST of an envelope, kept for the status endpoint."""
+
+    __tablename__ = "taxii_statuses"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    collection_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("collections.id", ondelete="CASCADE")
+    )
+    principal_id: Mapped[int] = mapped_column(Integer, ForeignKey("principals.id"))
+    request_timestamp: Mapped[int] = mapped_column(BigInteger)
+    total_count: Mapped[int] = mapped_column(Integer)
+    success_count: Mapped[int] = mapped_column(Integer)
+    failure_count: Mapped[int] = mapped_column(Integer)
+    pending_count: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
 
 
 class NodeClock(Base):

@@ -29,6 +29,14 @@ Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where stored objects came from: the node that wrote them and the party it wrote for."""
+
+    node: str
+    party: str
+
+
+@dataclass(frozen=True, slots=True)
 class AddResult:
     """What an add did: objects stored, exact duplicates skipped, and the date_added range."""
 
@@ -93,7 +101,7 @@ def _candidates(
 
 _COLUMNS = (
     "collection_id", "id", "modified", "type", "created", "spec_version", "date_added", "tlp",
-    "origin_node", "revoked", "expires_at", "body",
+    "origin_node", "origin_party", "releasable_to", "recipients", "revoked", "expires_at", "body",
 )  # fmt: skip
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -155,7 +163,7 @@ def _check_skipped(
 def _rows(
     fresh: list[tuple[Mapping[str, Any], Prepared]],
     collection_id: str,
-    origin_node: str,
+    origin: Origin,
     first_date_added: int,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -170,7 +178,10 @@ def _rows(
             "spec_version": row.spec_version,
             "date_added": date_added,
             "tlp": row.tlp,
-            "origin_node": origin_node,
+            "origin_node": origin.node,
+            "origin_party": origin.party,
+            "releasable_to": row.releasable_to,
+            "recipients": row.recipients,
             "revoked": row.revoked,
             "expires_at": row.expires_at,
             "body": row.body,
@@ -183,7 +194,7 @@ def add_objects(
     collection: Collection,
     objects: Sequence[Any],
     *,
-    origin_node: str,
+    origin: Origin,
     progress: Progress | None = None,
 ) -> AddResult:
     """Validate and store `objects` in `collection` within the session's transaction.
@@ -204,7 +215,7 @@ def add_objects(
             stored = 0
             if candidates:
                 first_in_batch = reserve_date_added(session, len(candidates))
-                rows = _rows(candidates, collection.id, origin_node, first_in_batch)
+                rows = _rows(candidates, collection.id, origin, first_in_batch)
                 skipped_keys = _insert_new(session, collection.id, rows)
                 if skipped_keys:
                     skipped = [

@@ -15,7 +15,7 @@ from liaison.stix.tlp import Tlp
 from liaison.store.admission import start_workers
 from liaison.store.collections import create_collection, find_collection
 from liaison.store.database import Database
-from liaison.store.objects import AddResult, add_objects
+from liaison.store.objects import AddResult, Origin, add_objects
 from liaison.store.query import ObjectFilter, read_page
 
 EXPORT_PAGE = 5000
@@ -37,7 +37,7 @@ def import_objects(
     collection_name: str,
     objects: Sequence[Any],
     *,
-    origin_node: str,
+    origin: Origin,
     create: bool = False,
     default_tlp: Tlp = Tlp.AMBER_STRICT,
     progress: Callable[[int], None] | None = None,
@@ -51,8 +51,10 @@ def import_objects(
                 raise NotFound(
                     f"no collection '{collection_name}' (use --create to make it)"
                 ) from None
-            collection = create_collection(session, collection_name, default_tlp=default_tlp)
-        return add_objects(session, collection, objects, origin_node=origin_node, progress=progress)
+            collection = create_collection(
+                session, collection_name, owner_party=origin.party, default_tlp=default_tlp
+            )
+        return add_objects(session, collection, objects, origin=origin, progress=progress)
 
 
 def _file_size(path: Path) -> int:
@@ -67,7 +69,7 @@ def import_files(
     paths: Sequence[Path],
     collection_name: str,
     *,
-    origin_node: str,
+    origin: Origin,
     create: bool = False,
     default_tlp: Tlp = Tlp.AMBER_STRICT,
     on_file: Callable[[Path, int], None] | None = None,
@@ -83,7 +85,7 @@ def import_files(
             if on_file is not None:
                 on_file(path, len(objects))
             outcome = import_objects(
-                db, collection_name, objects, origin_node=origin_node, create=create,
+                db, collection_name, objects, origin=origin, create=create,
                 default_tlp=default_tlp, progress=progress,
             )  # fmt: skip
         results.append(FileImport(path, len(objects), outcome.added, outcome.duplicates))
