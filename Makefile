@@ -38,6 +38,8 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/taxii.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -8,12 +8,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from liaison import __version__
+from liaison.access.http import WWW_AUTHENTICATE
 from liaison.config import Settings
-from liaison.errors import LiaisonError
+from liaison.errors import AuthenticationFailed, LiaisonError
 from liaison.store.migrate import open_store
+from liaison.taxii import objects as taxii_objects
+from liaison.taxii import routes as taxii_routes
+from liaison.taxii.media import TaxiiResponse
+from liaison.taxii.paging import TokenSigner, token_key
 
 log = logging.getLogger("liaison")
 
@@ -43,10 +51,35 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.taxii_signer = TokenSigner(token_key(settings.key_path))
+    app.include_router(taxii_routes.router)
+    app.include_router(taxii_objects.router)
 
     @app.exception_handler(LiaisonError)
-    async def liaison_error(_request: Request, exc: LiaisonError) -> JSONResponse:
-        return JSONResponse(error_body(exc.title, exc.message, exc.status), status_code=exc.status)
+    async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:
+        headers = (
+            {"WWW-Authenticate": WWW_AUTHENTICATE}
+            if isinstance(exc, AuthenticationFailed)
+            else None
+        )
+        body = error_body(exc.title, exc.message, exc.status)
+        return TaxiiResponse(body, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith("/taxii2/"):
+            return await request_validation_exception_handler(request, exc)
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return TaxiiResponse(error_body("Invalid input", problems, 400), status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> TaxiiResponse:
+        title = "Not found" if exc.status_code == 404 else "HTTP error"
+        body = error_body(title, str(exc.detail), exc.status_code)
+        return TaxiiResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 import socket
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from liaison import __version__
+from liaison.access.cli import party_app, token_app, user_app
 from liaison.config import load_settings, resolve_dir
 from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
 from liaison.demo.cli import demo_app
 from liaison.node import initialise_node
 from liaison.store.cli import db_app, export_command, import_command
+from liaison.store.collection_cli import collection_app
+from liaison.tls import uvicorn_tls_arguments
 
 app = typer.Typer(
     name="liaison",
@@ -25,6 +29,10 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+app.add_typer(party_app, name="party")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(collection_app, name="collection")
 app.command("import")(import_command)
 app.command("export")(export_command)
 
@@ -79,24 +87,46 @@ def init(
     stdout.print(f"serve it with: liaison serve --dir {node.dir}", highlight=False)
 
 
+TlsCertOption = Annotated[
+    Path | None, typer.Option("--tls-cert", help="PEM certificate chain: serve HTTPS.")
+]
+TlsKeyOption = Annotated[Path | None, typer.Option("--tls-key", help="PEM key of --tls-cert.")]
+TlsClientCaOption = Annotated[
+    Path | None,
+    typer.Option("--tls-client-ca", help="PEM CA bundle: require client certificates it signed."),
+]
+
+
 @app.command("serve")
 def serve(
     directory: DirOption = None,
     host: Annotated[str | None, typer.Option("--host", help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port.")] = None,
+    tls_cert: TlsCertOption = None,
+    tls_key: TlsKeyOption = None,
+    tls_client_ca: TlsClientCaOption = None,
 ) -> None:
-    """Serve the node over HTTP (TAXII 2.1 at /taxii2/, health at /healthz)."""
+    """Serve the node over HTTP, or HTTPS with --tls-cert/--tls-key (mutual TLS with a client CA)."""
     import uvicorn
 
     from liaison.app import create_app
 
     settings = load_settings(resolve_dir(directory))
-    updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
-    settings = settings.model_copy(update=updates)
+    given = {
+        "host": host, "port": port,
+        "tls_cert": tls_cert and tls_cert.resolve(), "tls_key": tls_key and tls_key.resolve(),
+        "tls_client_ca": tls_client_ca and tls_client_ca.resolve(),
+    }  # fmt: skip
+    settings = settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+    tls = uvicorn_tls_arguments(settings)
+    mutual = " (mutual TLS: client certificates required)" if "ssl_ca_certs" in tls else ""
     stdout.print(
-        f"liaison node {settings.node_name} serving on {settings.base_url}", highlight=False
+        f"liaison node {settings.node_name} serving on {settings.base_url}{mutual}",
+        highlight=False,
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level="warning", **tls
+    )
 
 
 def main() -> None:

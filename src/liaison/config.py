@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `liaison serve` binds to.")
     port: int = Field(default=8600, description="Port `liaison serve` listens on.")
     public_url: str = Field(default="", description="URL peers use to reach this node.")
+    tls_cert: Path | None = Field(
+        default=None, description="PEM certificate chain; with tls_key, `liaison serve` uses HTTPS."
+    )
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert.")
+    tls_client_ca: Path | None = Field(
+        default=None, description="PEM CA bundle; clients must present a certificate it signed."
+    )
     max_content_length: int = Field(
         default=100 * 1024 * 1024, description="Largest request body accepted, in bytes."
     )
@@ -79,8 +86,9 @@ class Settings(BaseSettings):
 
     @property
     def base_url(self) -> str:
-        """The URL this node is served at."""
-        return self.public_url or f"http://{self.host}:{self.port}"
+        """The URL this node is served at (https when `tls_cert` is set)."""
+        scheme = "https" if self.tls_cert else "http"
+        return self.public_url or f"{scheme}://{self.host}:{self.port}"
 
 
 def resolve_dir(directory: Path | None) -> Path:

@@ -42,6 +42,14 @@ def emit_json(value: Any) -> None:
     sys.stdout.flush()
 
 
+def print_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Print rows as plain aligned columns on stdout, never truncated (human `list` output)."""
+    widths = [max(len(cell) for cell in column) for column in zip(columns, *rows, strict=True)]
+    for line in (columns, *rows):
+        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        stdout.print(text.rstrip(), highlight=False, markup=False)
+
+
 @contextmanager
 def node_store(directory: Path | None) -> Iterator[tuple[Settings, Database]]:
     """The settings and the opened, schema-checked store of a node directory."""

@@ -102,3 +102,38 @@ def test_version_and_env_override(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True, env={**os.environ, "LIAISON_NODE_NAME": "delhi"},
     )  # fmt: skip
     assert env_run.stdout.strip() == "delhi"
+
+
+def _store_bytes(node: Path) -> str:
+    """The SQLite store as text, write-ahead log included."""
+    files = [node / "liaison.db", node / "liaison.db-wal"]
+    return "".join(path.read_bytes().decode("latin-1") for path in files if path.exists())
+
+
+def test_user_and_token_secrets_are_stored_hashed(tmp_path: Path) -> None:
+    node = _init(tmp_path)
+    password = "a long enough passphrase"
+    added = subprocess.run(
+        [sys.executable, "-m", "liaison", "user", "add", "asha", "--party", "ca", "--role",
+         "officer", "--password-stdin", "--dir", str(node), "--json"],
+        input=password + "\n", capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(added.stdout)["has_password"] is True
+    token = json.loads(liaison("token", "create", "asha", "--dir", str(node), "--json").stdout)
+    stored = _store_bytes(node)
+    assert password not in stored
+    assert token["token"].rpartition("_")[2] not in stored
+    assert token["id"] in stored
+
+
+def test_management_errors_are_one_line(tmp_path: Path) -> None:
+    node = _init(tmp_path)
+    run = liaison(
+        "user", "add", "ravi", "--party", "xx", "--role", "officer", "--dir", str(node),
+        check=False,
+    )  # fmt: skip
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "error: no party 'xx' (add it with `liaison party add`)"
+    ]
+    assert run.stdout == ""

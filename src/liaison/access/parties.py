@@ -61,3 +61,13 @@ def find_principal(session: Session, name: str) -> Principal:
     if principal is None:
         raise NotFound(f"no user '{name}'")
     return principal
+
+
+def list_parties(session: Session) -> list[Party]:
+    """Every party, by name."""
+    return list(session.scalars(select(Party).order_by(Party.name)))
+
+
+def list_principals(session: Session) -> list[Principal]:
+    """Every principal, by name."""
+    return list(session.scalars(select(Principal).order_by(Principal.name)))

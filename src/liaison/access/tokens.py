@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.errors import AuthenticationFailed
+from liaison.errors import AuthenticationFailed, NotFound
 from liaison.stix.timestamps import now_micros
 from liaison.store.models import ApiToken, Principal
 
@@ -66,3 +66,34 @@ def principal_for_token(session: Session, value: str) -> Principal:
     if principal is None or principal.disabled:
         raise AuthenticationFailed("the token's principal is disabled")
     return principal
+
+
+@dataclass(frozen=True, slots=True)
+class RevokedToken:
+    """A revoked token: its id, its principal's name and when it was revoked."""
+
+    id: str
+    user: str
+    revoked_at: int
+
+
+def revoke_token(session: Session, token_id: str) -> RevokedToken:
+    """Revoke the token with this id (its `lsn_<id>_…` part); revoking twice keeps the first time."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no API token '{token_id}' (see `liaison token list`)")
+    if token.revoked_at is None:
+        token.revoked_at = now_micros()
+        session.flush()
+    user = session.scalar(select(Principal.name).where(Principal.id == token.principal_id))
+    return RevokedToken(token.id, user or "", token.revoked_at)
+
+
+def list_tokens(session: Session) -> list[tuple[ApiToken, str]]:
+    """Every token with the name of its principal, oldest first (secrets are never stored)."""
+    rows = session.execute(
+        select(ApiToken, Principal.name)
+        .join(Principal, Principal.id == ApiToken.principal_id)
+        .order_by(ApiToken.created_at, ApiToken.id)
+    )
+    return [(token, name) for token, name in rows]

@@ -44,11 +44,16 @@ def create_collection(
 
 def set_grant(
     session: Session, collection: Collection, party: str, *, read: bool, write: bool
-) -> CollectionGrant:
-    """Give `party` exactly these rights on `collection` (both False withdraws the grant)."""
+) -> CollectionGrant | None:
+    """Give `party` exactly these rights on `collection`; both False withdraws the grant (None)."""
     if session.get(Party, party) is None:
         raise NotFound(f"no party '{party}' (add it with `liaison party add`)")
     grant = session.get(CollectionGrant, (collection.id, party))
+    if not (read or write):
+        if grant is not None:
+            session.delete(grant)
+            session.flush()
+        return None
     if grant is None:
         grant = CollectionGrant(collection_id=collection.id, party=party)
         session.add(grant)

@@ -28,6 +28,11 @@ def upgrade(db: Database, revision: str = "head") -> None:
     command.upgrade(_config(db), revision)
 
 
+def downgrade(db: Database, revision: str) -> None:
+    """Take the store's schema back to `revision` (for rolling back a failed upgrade)."""
+    command.downgrade(_config(db), revision)
+
+
 def head_revision() -> str | None:
     """The newest migration shipped with this version of liaison."""
     return ScriptDirectory.from_config(_config()).get_current_head()

@@ -7,11 +7,13 @@ and continue strictly after a given `date_added`, so page N costs what page 1 co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, false, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from liaison.errors import InvalidInput
 from liaison.stix.timestamps import timestamp_problem, version_key
@@ -51,11 +53,16 @@ class Page:
         return self.objects[-1].date_added if self.objects else None
 
 
-def _version_condition(versions: tuple[str, ...]) -> ColumnElement[bool] | None:
+def _version_condition(
+    versions: tuple[str, ...], where: ColumnElement[bool] | None
+) -> ColumnElement[bool] | None:
+    """`first`/`last`/timestamp as SQL; with `where`, first and last among the rows it admits."""
     if "all" in versions:
         return None
     other = aliased(StixObject)
     same_object = and_(other.collection_id == StixObject.collection_id, other.id == StixObject.id)
+    if where is not None:
+        same_object = and_(same_object, ClauseAdapter(inspect(other).selectable).traverse(where))
     conditions: list[ColumnElement[bool]] = []
     for version in versions:
         if version == "last":
@@ -67,8 +74,12 @@ def _version_condition(versions: tuple[str, ...]) -> ColumnElement[bool] | None:
     return or_(*conditions) if conditions else false()
 
 
-def _filtered(statement: Any, collection_id: str, flt: ObjectFilter) -> Any:
+def _filtered(
+    statement: Any, collection_id: str, flt: ObjectFilter, where: ColumnElement[bool] | None
+) -> Any:
     statement = statement.where(StixObject.collection_id == collection_id)
+    if where is not None:
+        statement = statement.where(where)
     if flt.ids:
         statement = statement.where(StixObject.id.in_(flt.ids))
     if flt.types:
@@ -77,10 +88,43 @@ def _filtered(statement: Any, collection_id: str, flt: ObjectFilter) -> Any:
         statement = statement.where(StixObject.spec_version.in_(flt.spec_versions))
     if flt.added_after is not None:
         statement = statement.where(StixObject.date_added > flt.added_after)
-    version = _version_condition(flt.versions)
+    version = _version_condition(flt.versions, where)
     if version is not None:
         statement = statement.where(version)
     return statement
+
+
+@dataclass(frozen=True, slots=True)
+class RowPage:
+    """One page of selected columns (`date_added` always last) and whether more follow."""
+
+    rows: list[Sequence[Any]] = field(default_factory=list)
+    more: bool = False
+
+    @property
+    def first_date_added(self) -> int | None:
+        """The smallest `date_added` on the page, or None for an empty page."""
+        return int(self.rows[0][-1]) if self.rows else None
+
+    @property
+    def last_date_added(self) -> int | None:
+        """The `date_added` to continue after, or None for an empty page."""
+        return int(self.rows[-1][-1]) if self.rows else None
+
+
+def _paged(
+    statement: Any,
+    collection_id: str,
+    flt: ObjectFilter,
+    where: ColumnElement[bool] | None,
+    limit: int | None,
+    after: int | None,
+) -> Any:
+    statement = _filtered(statement, collection_id, flt, where)
+    if after is not None:
+        statement = statement.where(StixObject.date_added > after)
+    statement = statement.order_by(StixObject.date_added)
+    return statement if limit is None else statement.limit(limit + 1)
 
 
 def read_page(
@@ -90,31 +134,61 @@ def read_page(
     *,
     limit: int | None = None,
     after: int | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> Page:
-    """Objects matching `flt` in ascending `date_added`, strictly after `after`, at most `limit`."""
-    statement = _filtered(select(StixObject), collection_id, flt)
-    if after is not None:
-        statement = statement.where(StixObject.date_added > after)
-    statement = statement.order_by(StixObject.date_added)
-    if limit is not None:
-        statement = statement.limit(limit + 1)
+    """Objects matching `flt` (and `where`) in ascending `date_added`, after `after`, ≤ `limit`.
+
+    `where` is an extra condition on `stix_objects`, such as a visibility clause; `first` and
+    `last` versions are then the first and last among the rows it admits.
+    """
+    statement = _paged(select(StixObject), collection_id, flt, where, limit, after)
     rows = list(session.scalars(statement))
     more = limit is not None and len(rows) > limit
     return Page(rows[:limit] if more else rows, more)
 
 
-def count_objects(session: Session, collection_id: str, flt: ObjectFilter) -> int:
-    """How many stored versions match `flt`."""
-    statement = _filtered(select(func.count()).select_from(StixObject), collection_id, flt)
-    return int(session.scalar(statement) or 0)
+def read_columns(
+    session: Session,
+    collection_id: str,
+    flt: ObjectFilter,
+    columns: Sequence[ColumnElement[Any]],
+    *,
+    limit: int | None = None,
+    after: int | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> RowPage:
+    """Like `read_page`, loading only `columns` (then `date_added`) of each matching row."""
+    statement = select(*columns, StixObject.date_added)
+    result = session.execute(_paged(statement, collection_id, flt, where, limit, after))
+    rows: list[Sequence[Any]] = [tuple(row) for row in result]
+    more = limit is not None and len(rows) > limit
+    return RowPage(rows[:limit] if more else rows, more)
 
 
-def delete_objects(session: Session, collection_id: str, flt: ObjectFilter) -> int:
-    """Delete the versions matching `flt` (all versions unless it says otherwise); return how many."""
+def count_objects(
+    session: Session,
+    collection_id: str,
+    flt: ObjectFilter,
+    *,
+    where: ColumnElement[bool] | None = None,
+) -> int:
+    """How many stored versions match `flt` (and `where`)."""
+    statement = select(func.count()).select_from(StixObject)
+    return int(session.scalar(_filtered(statement, collection_id, flt, where)) or 0)
+
+
+def delete_objects(
+    session: Session,
+    collection_id: str,
+    flt: ObjectFilter,
+    *,
+    where: ColumnElement[bool] | None = None,
+) -> int:
+    """Delete the versions matching `flt` (and `where`); return how many."""
     keys = [
         (row.id, row.modified)
         for row in session.execute(
-            _filtered(select(StixObject.id, StixObject.modified), collection_id, flt)
+            _filtered(select(StixObject.id, StixObject.modified), collection_id, flt, where)
         )
     ]
     for object_id, modified in keys:

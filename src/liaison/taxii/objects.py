@@ -1,0 +1,250 @@
+"""TAXII 2.1 collection content (§5.3–§5.8): manifests, objects, one object, its versions.
+
+Every read asks `liaison.access.visibility` for the caller's SQL clause and passes it to the
+store's query, so pages, the `more` flag, `next` tokens and date headers cover exactly the
+objects the caller may see; an object it may not see is reported missing (404), never forbidden.
+Pages are keyset pages on `date_added` (ascending), never result sets held in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import Text, cast
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from liaison.access.http import Caller, authenticated
+from liaison.access.visibility import Access
+from liaison.errors import Conflict, InvalidStix, NotFound
+from liaison.stix.timestamps import micros_to_timestamp, now_micros
+from liaison.store.database import Database
+from liaison.store.models import StixObject
+from liaison.store.objects import Origin, add_objects
+from liaison.store.query import ObjectFilter, RowPage, count_objects, delete_objects, read_columns
+from liaison.taxii import status
+from liaison.taxii.deps import database, open_collection, settings_of, signer_of
+from liaison.taxii.envelopes import joined, paged_response, version_text
+from liaison.taxii.media import (
+    STIX_MEDIA_TYPE,
+    TAXII_MEDIA_TYPE,
+    TaxiiResponse,
+    check_content_type,
+    parse_envelope,
+    read_body,
+    require_taxii_accept,
+)
+from liaison.taxii.paging import (
+    Paging,
+    collection_filter,
+    delete_filter,
+    normalised,
+    object_filter,
+    paging,
+    query_key,
+    versions_filter,
+)
+
+COLLECTION = "/api/collections/{collection_id}"
+CallerDep = Annotated[Caller, Depends(authenticated)]
+PagingDep = Annotated[Paging, Depends(paging)]
+_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["objects"],
+    "properties": {"objects": {"type": "array", "items": {"type": "object"}}},
+}
+
+router = APIRouter(
+    prefix="/taxii2",
+    tags=["taxii"],
+    dependencies=[Depends(require_taxii_accept)],
+    default_response_class=TaxiiResponse,
+)
+
+
+def _read(
+    request: Request,
+    caller: Caller,
+    collection_id: str,
+    flt: ObjectFilter,
+    paged: Paging,
+    columns: list[Any],
+    endpoint: str,
+    object_id: str | None = None,
+) -> tuple[RowPage, str | None]:
+    """A visible page of `columns` and the `next` token continuing it (when more follow).
+
+    With `object_id` (one object's endpoints), NotFound when no version of it is visible.
+    """
+    signer = signer_of(request)
+    query = query_key(endpoint, collection_id, normalised(flt))
+    after = signer.after(paged.next, query) if paged.next else None
+    with database(request).session() as session:
+        access = open_collection(session, caller.viewer, collection_id)
+        where = access.clause(caller.viewer)
+        page = read_columns(
+            session, collection_id, flt, columns, limit=paged.limit, after=after, where=where
+        )
+        if not page.rows and object_id is not None:
+            _require_visible(session, access, caller, collection_id, object_id)
+    last = page.last_date_added
+    token = signer.issue(last, query) if page.more and last is not None else None
+    return page, token
+
+
+def _require_visible(
+    session: Session, access: Access, caller: Caller, collection_id: str, object_id: str
+) -> None:
+    """NotFound unless some version of `object_id` is visible to the caller."""
+    every_version = ObjectFilter(ids=(object_id,), versions=("all",))
+    if not count_objects(session, collection_id, every_version, where=access.clause(caller.viewer)):
+        raise NotFound(f"no object '{object_id}' in collection '{collection_id}'")
+
+
+@router.get(f"{COLLECTION}/manifest/", summary="Get object manifests (TAXII 2.1 §5.3)")
+def get_manifest(
+    request: Request,
+    collection_id: str,
+    caller: CallerDep,
+    flt: Annotated[ObjectFilter, Depends(collection_filter)],
+    paged: PagingDep,
+) -> TaxiiResponse:
+    """A page of manifest records (§5.3.1) of the objects the caller may see."""
+    columns = [StixObject.id, StixObject.modified, StixObject.created]
+    page, token = _read(request, caller, collection_id, flt, paged, columns, "manifest")
+    records = [
+        {
+            "id": object_id,
+            "date_added": micros_to_timestamp(added),
+            "version": version_text(modified, created, added),
+            "media_type": STIX_MEDIA_TYPE,
+        }
+        for object_id, modified, created, added in page.rows
+    ]
+    items = joined(orjson.dumps(record).decode() for record in records)
+    return paged_response(page, "objects", items, token)
+
+
+@router.get(f"{COLLECTION}/objects/", summary="Get objects (TAXII 2.1 §5.4)")
+def get_objects(
+    request: Request,
+    collection_id: str,
+    caller: CallerDep,
+    flt: Annotated[ObjectFilter, Depends(collection_filter)],
+    paged: PagingDep,
+) -> TaxiiResponse:
+    """A page envelope (§3.7) of the objects the caller may see, ascending `date_added`."""
+    columns = [cast(StixObject.body, Text)]
+    page, token = _read(request, caller, collection_id, flt, paged, columns, "objects")
+    return paged_response(page, "objects", joined(row[0] for row in page.rows), token)
+
+
+@router.get(f"{COLLECTION}/objects/{{object_id}}/", summary="Get an object (TAXII 2.1 §5.6)")
+def get_object(
+    request: Request,
+    collection_id: str,
+    object_id: str,
+    caller: CallerDep,
+    flt: Annotated[ObjectFilter, Depends(object_filter)],
+    paged: PagingDep,
+) -> TaxiiResponse:
+    """An envelope of the object's versions matching the filters (default: the latest)."""
+    flt = dataclasses.replace(flt, ids=(object_id,))
+    columns = [cast(StixObject.body, Text)]
+    page, token = _read(request, caller, collection_id, flt, paged, columns, "object", object_id)
+    return paged_response(page, "objects", joined(row[0] for row in page.rows), token)
+
+
+@router.get(
+    f"{COLLECTION}/objects/{{object_id}}/versions/",
+    summary="Get object versions (TAXII 2.1 §5.8)",
+)
+def get_versions(
+    request: Request,
+    collection_id: str,
+    object_id: str,
+    caller: CallerDep,
+    flt: Annotated[ObjectFilter, Depends(versions_filter)],
+    paged: PagingDep,
+) -> TaxiiResponse:
+    """The versions (§5.8.1) of one object the caller may see, by `date_added`."""
+    flt = dataclasses.replace(flt, ids=(object_id,))
+    columns = [StixObject.modified, StixObject.created]
+    page, token = _read(request, caller, collection_id, flt, paged, columns, "versions", object_id)
+    versions = (version_text(modified, created, added) for modified, created, added in page.rows)
+    return paged_response(page, "versions", joined(f'"{v}"' for v in versions), token)
+
+
+@router.delete(
+    f"{COLLECTION}/objects/{{object_id}}/",
+    summary="Delete an object (TAXII 2.1 §5.7)",
+    response_class=Response,
+    responses={200: {"description": "The matching versions were deleted."}},
+)
+def delete_object(
+    request: Request,
+    collection_id: str,
+    object_id: str,
+    caller: CallerDep,
+    flt: Annotated[ObjectFilter, Depends(delete_filter)],
+) -> Response:
+    """Delete the object's versions matching the filters (default: all) that the caller may see."""
+    flt = dataclasses.replace(flt, ids=(object_id,))
+    with database(request).session(write=True) as session:
+        access = open_collection(session, caller.viewer, collection_id, write=True)
+        if not delete_objects(session, collection_id, flt, where=access.clause(caller.viewer)):
+            raise NotFound(f"no object '{object_id}' in collection '{collection_id}'")
+    return Response(status_code=200)
+
+
+def _store(
+    db: Database, origin: Origin, caller: Caller, collection_id: str, objects: list[Any]
+) -> dict[str, Any]:
+    """Add an envelope's objects all or nothing and record the outcome as a status."""
+    requested = now_micros()
+    with db.session(write=True) as session:
+        access = open_collection(session, caller.viewer, collection_id, write=True)
+        succeeded: list[status.Detail] = []
+        failed: list[status.Detail] = []
+        try:
+            with session.begin_nested():
+                add_objects(session, access.collection, objects, origin=origin)
+            succeeded = status.successes(session, collection_id, objects)
+        except InvalidStix as exc:
+            failed = status.failures(objects, exc.problems)
+        except Conflict as exc:
+            failed = status.conflicts(objects, exc.message)
+        return status.record_status(
+            session,
+            collection_id=collection_id,
+            principal_id=caller.principal_id,
+            request_timestamp=requested,
+            succeeded=succeeded,
+            failed=failed,
+        )
+
+
+@router.post(
+    f"{COLLECTION}/objects/",
+    summary="Add objects (TAXII 2.1 §5.5)",
+    status_code=202,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {TAXII_MEDIA_TYPE: {"schema": _ENVELOPE_SCHEMA}},
+        }
+    },
+)
+async def post_objects(request: Request, collection_id: str, caller: CallerDep) -> TaxiiResponse:
+    """Store an envelope's objects (all or nothing) and answer 202 with its status (§4.3.1)."""
+    settings = settings_of(request)
+    check_content_type(request.headers.get("content-type"))
+    objects = parse_envelope(await read_body(request, settings.max_content_length))
+    origin = Origin(settings.node_name, caller.viewer.party)
+    resource = await run_in_threadpool(
+        _store, database(request), origin, caller, collection_id, objects
+    )
+    return TaxiiResponse(resource, status_code=202)
