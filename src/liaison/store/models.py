@@ -73,6 +73,8 @@ class StixObject(Base):
     expires_at: Mapped[int | None] = mapped_column(BigInteger)
     body: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     signature: Mapped[str | None] = mapped_column(Text)
+    received_from: Mapped[str | None] = mapped_column(String(100))
+    received_at: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         Index("ix_stix_objects_collection_date_added", "collection_id", "date_added", unique=True),
@@ -109,6 +111,35 @@ class TaxiiStatus(Base):
     failure_count: Mapped[int] = mapped_column(Integer)
     pending_count: Mapped[int] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+
+
+class Peer(Base):
+    """Another node we exchange with: where it is, which party it speaks for, its public key."""
+
+    __tablename__ = "peers"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    party: Mapped[str] = mapped_column(String(100), ForeignKey("parties.name"))
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncCheckpoint(Base):
+    """How far we have pulled one peer collection into one local collection."""
+
+    __tablename__ = "sync_checkpoints"
+
+    peer: Mapped[str] = mapped_column(
+        String(100), ForeignKey("peers.name", ondelete="CASCADE"), primary_key=True
+    )
+    remote_collection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    local_collection_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("collections.id", ondelete="CASCADE")
+    )
+    added_after: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class NodeClock(Base):
