@@ -30,10 +30,15 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where stored objects came from: the node that wrote them and the party it wrote for."""
+    """Where stored objects came from: the node that originated them and the party it speaks for.
+
+    Objects pulled from a peer also record which peer sent them (`received_from`); `received_at`
+    is then set to the moment they were stored.
+    """
 
     node: str
     party: str
+    received_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,7 @@ def _candidates(
 _COLUMNS = (
     "collection_id", "id", "modified", "type", "created", "spec_version", "date_added", "tlp",
     "origin_node", "origin_party", "releasable_to", "recipients", "revoked", "expires_at", "body",
+    "received_from", "received_at",
 )  # fmt: skip
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -185,6 +191,8 @@ def _rows(
             "revoked": row.revoked,
             "expires_at": row.expires_at,
             "body": row.body,
+            "received_from": origin.received_from,
+            "received_at": date_added if origin.received_from else None,
         })  # fmt: skip
     return rows
 
