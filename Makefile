@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 NODE   := .liaison
+PORT_BASE ?= 8600
 
 .PHONY: run test check lint format bench clean
 
@@ -16,11 +17,9 @@ $(VENV)/.dev: $(BIN)/liaison
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-## run: create the venv, initialise a node in ./.liaison (once), load demo data, serve on :8600
+## run: create the venv, then run the two-node demo (Ottawa :8600, New Delhi :8601) from ./.liaison
 run: $(BIN)/liaison
-	@test -f $(NODE)/liaison.toml || $(BIN)/liaison init --dir $(NODE) --node-name ottawa --party ca
-	$(BIN)/liaison demo load --dir $(NODE)
-	$(BIN)/liaison serve --dir $(NODE)
+	$(BIN)/liaison demo --dir $(NODE) --port-base $(PORT_BASE)
 
 ## check: lint and type-check
 check: $(VENV)/.dev

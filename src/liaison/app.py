@@ -18,8 +18,10 @@ from liaison.access.http import WWW_AUTHENTICATE
 from liaison.config import Settings
 from liaison.errors import AuthenticationFailed, LiaisonError
 from liaison.store.migrate import open_store
+from liaison.streams import routes as stream_routes
 from liaison.taxii import objects as taxii_objects
 from liaison.taxii import routes as taxii_routes
+from liaison.taxii.egress import load_egress_signer
 from liaison.taxii.media import TaxiiResponse
 from liaison.taxii.paging import TokenSigner, token_key
 
@@ -52,8 +54,10 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.taxii_signer = TokenSigner(token_key(settings.key_path))
+    app.state.egress_signer = load_egress_signer(settings)
     app.include_router(taxii_routes.router)
     app.include_router(taxii_objects.router)
+    app.include_router(stream_routes.router)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:

@@ -15,6 +15,8 @@ from liaison.access.cli import party_app, token_app, user_app
 from liaison.config import load_settings, resolve_dir
 from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
 from liaison.demo.cli import demo_app
+from liaison.federation.cli import peer_app
+from liaison.federation.sync_cli import sync_command
 from liaison.node import initialise_node
 from liaison.store.cli import db_app, export_command, import_command
 from liaison.store.collection_cli import collection_app
@@ -33,8 +35,10 @@ app.add_typer(party_app, name="party")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(collection_app, name="collection")
+app.add_typer(peer_app, name="peer")
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("sync")(sync_command)
 
 
 def _version(value: bool) -> None:

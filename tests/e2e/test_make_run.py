@@ -1,10 +1,11 @@
-"""`make run` (the README's first command) initialises a node, loads the demo and serves it."""
+"""`make run` (the README's first command) brings up the two-node demo and prints how to log in."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,44 +13,56 @@ from pathlib import Path
 
 import httpx
 
-from liaison.store.database import Database
-from liaison.store.models import StixObject
-from tests.e2e.test_serve import _free_port
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _free_port_pair() -> int:
+    """A port P such that P and P + 1 are both free on 127.0.0.1."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = int(first.getsockname()[1])
+            with socket.socket() as second:
+                try:
+                    second.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+                return port
+    raise AssertionError("no two consecutive free ports")
+
+
 def _wait_for_health(url: str, process: subprocess.Popen[str]) -> httpx.Response:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         assert process.poll() is None, "make run exited early"
         try:
             return httpx.get(f"{url}/healthz", timeout=1)
         except httpx.TransportError:
-            assert time.monotonic() < deadline, "make run did not start serving"
+            assert time.monotonic() < deadline, f"{url} did not start serving"
             time.sleep(0.3)
 
 
-def test_make_run_initialises_loads_demo_and_serves(tmp_path: Path) -> None:
-    node = tmp_path / "node"
-    port = _free_port()
+def test_make_run_serves_both_demo_nodes(tmp_path: Path) -> None:
+    base = tmp_path / "demo"
+    port = _free_port_pair()
     bin_dir = Path(sys.executable).parent
     process = subprocess.Popen(
         # -o: use this test's environment as the venv instead of (re)building one.
-        ["make", "-s", "-o", f"{bin_dir}/liaison", "run", f"BIN={bin_dir}", f"NODE={node}"],
-        cwd=ROOT, env={**os.environ, "LIAISON_PORT": str(port)}, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            "make", "-s", "-o", f"{bin_dir}/liaison", "run",
+            f"BIN={bin_dir}", f"NODE={base}", f"PORT_BASE={port}",
+        ],
+        cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
     )  # fmt: skip
     try:
-        response = _wait_for_health(f"http://127.0.0.1:{port}", process)
-        assert response.json()["node"] == "ottawa"
+        ottawa = _wait_for_health(f"http://127.0.0.1:{port}", process)
+        new_delhi = _wait_for_health(f"http://127.0.0.1:{port + 1}", process)
+        assert (ottawa.json()["node"], ottawa.json()["party"]) == ("ottawa", "ca")
+        assert (new_delhi.json()["node"], new_delhi.json()["party"]) == ("new-delhi", "in")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        output, _ = process.communicate(timeout=20)
-    assert re.search(r"admin API token \(shown once, stored hashed\): lsn_\w+", output), output
-    assert f"serving on http://127.0.0.1:{port}" in output
-    db = Database(f"sqlite:///{node}/liaison.db")
-    with db.session() as session:
-        stored_types = {row.type for row in session.query(StixObject).all()}
-    db.dispose()
-    assert {"indicator", "identity"} <= stored_types
+        output, _ = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/taxii2/" in output, output
+    assert re.search(r"officer officer-ottawa\s+password \S{12,}", output), output
+    assert re.search(r"token lsn_\w+", output), output

@@ -15,6 +15,7 @@ from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 
 from liaison.access.auth import authenticate
+from liaison.access.models import Role
 from liaison.access.visibility import Viewer
 from liaison.store.database import Database
 
@@ -30,10 +31,16 @@ _authorization = APIKeyHeader(
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """An authenticated principal: its row id (owner of TAXII statuses) and its Viewer."""
+    """An authenticated principal: its row id (owner of TAXII statuses), Viewer and role."""
 
     principal_id: int
     viewer: Viewer
+    role: Role
+
+    @property
+    def is_peer(self) -> bool:
+        """True for a peer node: what it reads leaves this node, so it is served signed."""
+        return self.role is Role.PEER
 
 
 def authenticated(
@@ -43,4 +50,4 @@ def authenticated(
     db: Database = request.app.state.db
     with db.session() as session:
         principal = authenticate(session, authorization)
-        return Caller(principal.id, Viewer(principal.name, principal.party))
+        return Caller(principal.id, Viewer(principal.name, principal.party), Role(principal.role))

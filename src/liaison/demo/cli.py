@@ -1,18 +1,62 @@
-"""CLI of the demo: `liaison demo load`."""
+"""CLI of the demo: `liaison demo` (two federated nodes) and `liaison demo load` (one node's data)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import signal
+import threading
+from typing import Annotated, Any
 
 import typer
 
+from liaison.config import resolve_dir
 from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
 from liaison.demo.data import demo_objects
+from liaison.demo.twonodes import prepare_demo, running_demo
 from liaison.stix.tlp import Tlp
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
 
-demo_app = typer.Typer(help="Synthetic demonstration data.", no_args_is_help=True)
+demo_app = typer.Typer(help="Synthetic demonstration data and the two-node demo.")
+
+
+def _print_nodes(nodes: dict[str, Any]) -> None:
+    for name, node in nodes.items():
+        stdout.print(f"[bold]{name}[/bold] (party {node['party']}): {node['url']}/taxii2/")
+        stdout.print(f"  officer {node['user']}  password {node['password']}", highlight=False)
+        stdout.print(f"  token {node['token']}", highlight=False)
+        stdout.print(f"  node directory {node['dir']}", highlight=False)
+    stdout.print("Both nodes are running and syncing from each other; Ctrl-C stops them.")
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM, so that the demo shuts its nodes down cleanly."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(
+    context: typer.Context,
+    port_base: Annotated[
+        int, typer.Option("--port-base", help="Ottawa's port; New Delhi takes the next one.")
+    ] = 8600,
+    directory: DirOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Run Ottawa (ca) and New Delhi (in) as federated peers on 127.0.0.1 until interrupted."""
+    if context.invoked_subcommand is not None:
+        return
+    base = resolve_dir(directory)
+    nodes = prepare_demo(base, port_base)
+    stop = _stop_on_signals()
+    with running_demo(base, port_base):
+        if json_output:
+            emit_json({"nodes": nodes})
+        else:
+            _print_nodes(nodes)
+        stop.wait()
 
 
 @demo_app.command("load")

@@ -40,7 +40,7 @@ def _sdo(kind: str, key: str, tlp: Tlp, author: str, **props: Any) -> dict[str, 
     return {
         "type": kind,
         "spec_version": "2.1",
-        "id": stix_id(kind, key),
+        "id": stix_id(kind, f"{author}/{key}"),
         "created": CREATED,
         "modified": CREATED,
         "created_by_ref": author,

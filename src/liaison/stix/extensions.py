@@ -4,6 +4,10 @@ The handling extension is a property extension every shared object carries: who 
 released to, why, under which legal basis, with which handling codes and caveats, until when it
 may be kept, and how the originator evaluates it (Admiralty source reliability A–F and information
 credibility 1–6). Its JSON schema ships in the package and is documented in docs/stix-extensions.md.
+
+The signature extension is the property extension a node adds to every object it serves to a
+peer: an Ed25519 signature over the RFC 8785 canonical JSON of the object without it
+(`liaison.federation.signing`; docs/federation.md).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from liaison.stix.timestamps import timestamp_problem
 
 LIAISON_IDENTITY_ID = "identity--cbaf97b6-a188-4d5b-8a88-89078e074442"
 HANDLING_EXTENSION_ID = "extension-definition--9d8409e5-5026-44c3-b729-abfeb1c622e1"
+SIGNATURE_EXTENSION_ID = "extension-definition--5f1c2e4a-8b7d-4c39-9e61-2a0d7b3f6c85"
 DEFINITIONS_CREATED = "2026-11-25T00:00:00.000Z"
 SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/stix-extensions.md"
+SIGNATURE_SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/federation.md"
 
 
 class HandlingCode(StrEnum):
@@ -114,6 +120,28 @@ def handling_extension_definition() -> dict[str, Any]:
     }
 
 
+def signature_extension_definition() -> dict[str, Any]:
+    """The published extension-definition object of the liaison signature extension."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": SIGNATURE_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison signature",
+        "description": (
+            "The signature of the node that originated (or first served) the object: node name, "
+            "key_id (first 16 hex digits of SHA-256 of the raw Ed25519 public key) and an Ed25519 "
+            "signature (base64url, no padding) over the RFC 8785 canonical JSON of the object "
+            "without this extension, and without 'extensions' when nothing else remains in it."
+        ),
+        "schema": SIGNATURE_SCHEMA_URL + "#signature-format",
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+    }
+
+
 def published_definitions() -> list[dict[str, Any]]:
     """Every STIX object liaison publishes to describe its own extensions."""
-    return [liaison_identity(), handling_extension_definition()]
+    return [liaison_identity(), handling_extension_definition(), signature_extension_definition()]

@@ -25,6 +25,7 @@ from liaison.store.clock import reserve_date_added
 from liaison.store.models import Collection, StixObject
 
 BATCH_SIZE = 2000
+NOTIFY_CHANNEL = "liaison_objects"
 Progress = Callable[[int], None]
 
 
@@ -239,4 +240,7 @@ def add_objects(
             duplicates += len(batch) - stored
             if progress is not None:
                 progress(len(batch))
+    if added and session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit (dropped on rollback): wakes the streams of every server process.
+        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, collection.id)))
     return AddResult(added, duplicates, first, last)

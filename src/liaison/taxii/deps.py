@@ -10,6 +10,7 @@ from liaison.config import Settings
 from liaison.errors import NotFound
 from liaison.store.database import Database
 from liaison.store.models import Collection
+from liaison.taxii.egress import EgressSigner, require_signer
 from liaison.taxii.paging import TokenSigner
 
 
@@ -29,6 +30,12 @@ def signer_of(request: Request) -> TokenSigner:
     """The signer of `next` tokens."""
     signer: TokenSigner = request.app.state.taxii_signer
     return signer
+
+
+def egress_signer_of(request: Request) -> EgressSigner:
+    """This node's signer of objects served to peers (ConfigError when the node has no key)."""
+    signer: EgressSigner | None = request.app.state.egress_signer
+    return require_signer(signer, settings_of(request))
 
 
 def _collection(session: Session, collection_id: str) -> Collection:

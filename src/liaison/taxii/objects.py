@@ -26,7 +26,14 @@ from liaison.store.models import StixObject
 from liaison.store.objects import Origin, add_objects
 from liaison.store.query import ObjectFilter, RowPage, count_objects, delete_objects, read_columns
 from liaison.taxii import status
-from liaison.taxii.deps import database, open_collection, settings_of, signer_of
+from liaison.taxii.deps import (
+    database,
+    egress_signer_of,
+    open_collection,
+    settings_of,
+    signer_of,
+)
+from liaison.taxii.egress import peer_columns, peer_documents
 from liaison.taxii.envelopes import joined, paged_response, version_text
 from liaison.taxii.media import (
     STIX_MEDIA_TYPE,
@@ -104,6 +111,21 @@ def _require_visible(
         raise NotFound(f"no object '{object_id}' in collection '{collection_id}'")
 
 
+def _object_columns(request: Request, caller: Caller) -> list[Any]:
+    """The stored body text; for a peer also its signed form and the row's key."""
+    if caller.is_peer:
+        return peer_columns(database(request).dialect)
+    return [cast(StixObject.body, Text)]
+
+
+def _served(request: Request, caller: Caller, collection_id: str, page: RowPage) -> bytes:
+    """The page's objects as envelope members: stored bodies, or signed ones for a peer."""
+    if not caller.is_peer:
+        return joined(row[0] for row in page.rows)
+    signer = egress_signer_of(request)
+    return joined(peer_documents(database(request), signer, collection_id, page.rows))
+
+
 @router.get(f"{COLLECTION}/manifest/", summary="Get object manifests (TAXII 2.1 §5.3)")
 def get_manifest(
     request: Request,
@@ -137,9 +159,10 @@ def get_objects(
     paged: PagingDep,
 ) -> TaxiiResponse:
     """A page envelope (§3.7) of the objects the caller may see, ascending `date_added`."""
-    columns = [cast(StixObject.body, Text)]
-    page, token = _read(request, caller, collection_id, flt, paged, columns, "objects")
-    return paged_response(page, "objects", joined(row[0] for row in page.rows), token)
+    page, token = _read(
+        request, caller, collection_id, flt, paged, _object_columns(request, caller), "objects"
+    )
+    return paged_response(page, "objects", _served(request, caller, collection_id, page), token)
 
 
 @router.get(f"{COLLECTION}/objects/{{object_id}}/", summary="Get an object (TAXII 2.1 §5.6)")
@@ -153,9 +176,9 @@ def get_object(
 ) -> TaxiiResponse:
     """An envelope of the object's versions matching the filters (default: the latest)."""
     flt = dataclasses.replace(flt, ids=(object_id,))
-    columns = [cast(StixObject.body, Text)]
+    columns = _object_columns(request, caller)
     page, token = _read(request, caller, collection_id, flt, paged, columns, "object", object_id)
-    return paged_response(page, "objects", joined(row[0] for row in page.rows), token)
+    return paged_response(page, "objects", _served(request, caller, collection_id, page), token)
 
 
 @router.get(

@@ -1,0 +1,174 @@
+"""What sync checks before it stores an object received from a peer.
+
+1. The object carries a liaison signature by a key we know: a registered peer's, or our own (an
+   object we originated, relayed back to us). The node the signature names must be the node that
+   key belongs to, so one peer's key cannot speak for another node.
+2. The signer is the peer we pull from, or (a relayed object) another node whose key we hold.
+3. A new version of an object we already hold from another originating node must be signed by
+   that node: a peer cannot forge a new version of another node's object. SCOs are exempt (they
+   have no versions of their own; their ids derive from their values, so two nodes meet them
+   independently).
+4. A version we already hold is a duplicate when its content (without the signature) is the same,
+   and rejected when it differs (a version is immutable; a change needs a new `modified`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.federation.keys import key_id
+from liaison.federation.peers import parse_public_key
+from liaison.federation.signing import SignatureInvalid, signed_content, signer_of, verify_object
+from liaison.stix.timestamps import version_key
+from liaison.store.models import Peer, StixObject
+
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A received object that was not stored, and why."""
+
+    id: str
+    version: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A received object whose signature checked out, and the node that signed it."""
+
+    obj: dict[str, Any]
+    signer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Keyring:
+    """The keys sync trusts (key id → key), which node owns each, and each node's party."""
+
+    keys: Mapping[str, Ed25519PublicKey]
+    owners: Mapping[str, str]
+    parties: Mapping[str, str]
+
+    @classmethod
+    def build(
+        cls, peers: Sequence[Peer], *, node: str, party: str, own_key: Ed25519PublicKey
+    ) -> Keyring:
+        """Every registered peer's key, plus this node's own key."""
+        own_id = key_id(own_key)
+        keys = {peer.key_id: parse_public_key(peer.public_key) for peer in peers}
+        keys[own_id] = own_key
+        owners = {peer.key_id: peer.name for peer in peers} | {own_id: node}
+        parties = {peer.name: peer.party for peer in peers} | {node: party}
+        return cls(keys, owners, parties)
+
+
+def object_version(obj: Mapping[str, Any]) -> str | None:
+    """The object's STIX version as sent (`modified`, else `created`; None for an SCO)."""
+    version = obj.get("modified") or obj.get("created")
+    return version if isinstance(version, str) else None
+
+
+def rejection(obj: Mapping[str, Any], reason: str) -> Rejection:
+    """A rejection of `obj` with `reason`."""
+    return Rejection(str(obj.get("id") or "?"), object_version(obj), reason)
+
+
+def check_signatures(
+    objects: Sequence[dict[str, Any]], keyring: Keyring
+) -> tuple[list[Signed], list[Rejection]]:
+    """Split a page into objects signed by a node we trust and rejections (steps 1 and 2).
+
+    Trusted nodes are the keyring's: the peer pulled from, other registered peers (relayed
+    objects) and this node itself.
+    """
+    signed: list[Signed] = []
+    rejected: list[Rejection] = []
+    for obj in objects:
+        try:
+            node = verify_object(obj, keyring.keys)
+        except SignatureInvalid as exc:
+            rejected.append(rejection(obj, exc.message))
+            continue
+        claimed = signer_of(obj)
+        owner = keyring.owners.get(claimed[1]) if claimed else None
+        if owner != node:
+            rejected.append(rejection(obj, f"signed as node '{node}' with the key of '{owner}'"))
+        else:
+            signed.append(Signed(obj, node))
+    return signed, rejected
+
+
+def _stored_versions(
+    session: Session, ids: set[str]
+) -> dict[str, list[tuple[str, str, str, dict[str, Any]]]]:
+    """(collection, version key, origin node, body) of every stored version of `ids`."""
+    found: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    ordered = sorted(ids)
+    columns = (
+        StixObject.id,
+        StixObject.collection_id,
+        StixObject.modified,
+        StixObject.origin_node,
+        StixObject.body,
+    )
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        for object_id, collection, modified, origin, body in session.execute(
+            select(*columns).where(StixObject.id.in_(chunk))
+        ):
+            found.setdefault(object_id, []).append((collection, modified, origin, body))
+    return found
+
+
+def _version_key_of(obj: Mapping[str, Any]) -> str | None:
+    version = object_version(obj)
+    if version is None:
+        return None
+    try:
+        return version_key(version)
+    except ValueError:
+        return None
+
+
+def check_history(
+    session: Session, signed: Sequence[Signed], collection_id: str
+) -> tuple[list[Signed], int, list[Rejection]]:
+    """Steps 3 and 4: the objects to store, the duplicates already stored, and rejections."""
+    versioned = {item.obj["id"] for item in signed if _version_key_of(item.obj) is not None}
+    stored = _stored_versions(session, versioned) if versioned else {}
+    accepted: list[Signed] = []
+    rejected: list[Rejection] = []
+    duplicates = 0
+    origins: dict[str, set[str]] = {
+        object_id: {origin for _, _, origin, _ in rows} for object_id, rows in stored.items()
+    }
+    for item in signed:
+        key = _version_key_of(item.obj)
+        if key is None:
+            accepted.append(item)
+            continue
+        rows = stored.get(item.obj["id"], [])
+        here = [body for coll, version, _, body in rows if coll == collection_id and version == key]
+        if here:
+            if signed_content(here[0]) == signed_content(item.obj):
+                duplicates += 1
+            else:
+                rejected.append(rejection(item.obj, "this version is stored with other content"))
+            continue
+        known = {body_key for _, body_key, _, _ in rows}
+        others = origins.get(item.obj["id"], set()) - {item.signer}
+        if others and key not in known:
+            owner = ", ".join(sorted(others))
+            reason = f"new version of an object of '{owner}' signed by '{item.signer}'"
+            rejected.append(rejection(item.obj, reason))
+            continue
+        origins.setdefault(item.obj["id"], set()).add(item.signer)
+        accepted.append(item)
+    return accepted, duplicates, rejected

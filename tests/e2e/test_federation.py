@@ -1,0 +1,211 @@
+"""Two real nodes: Ottawa (party ca) and New Delhi (party in), each a `liaison serve` process.
+
+Objects posted at Ottawa reach New Delhi through `liaison sync` only when Ottawa's policy lets New
+Delhi's party see them; and a sync killed in the middle of 20,000 objects, then run again, leaves
+every object there exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from bench.ingest import synthetic_indicators
+from sqlalchemy import func, select
+
+from liaison.access.models import Role
+from liaison.access.parties import add_party, add_principal
+from liaison.access.tokens import issue_token
+from liaison.config import load_settings
+from liaison.federation.keys import key_id, load_key
+from liaison.federation.peers import add_peer, store_peer_credential
+from liaison.federation.signing import verify_object
+from liaison.node import initialise_node
+from liaison.stix.extensions import HANDLING_EXTENSION_ID
+from liaison.stix.tlp import Tlp
+from liaison.store.collections import create_collection, find_collection, set_grant
+from liaison.store.database import Database
+from liaison.store.models import StixObject
+from tests.cli.test_cli import liaison
+from tests.e2e.test_serve import _free_port
+from tests.factories import indicator
+
+pytestmark = pytest.mark.e2e
+TAXII = "application/taxii+json;version=2.1"
+BULK = 20_000
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Both running nodes: directories, URLs, and officers' tokens (alice at ca, bob at in)."""
+
+    ottawa: Path
+    new_delhi: Path
+    ottawa_url: str
+    new_delhi_url: str
+    alice: str
+    bob: str
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"{url} did not start"
+            time.sleep(0.2)
+
+
+def _prepare(ottawa: Path, new_delhi: Path, ports: tuple[int, int]) -> tuple[str, str]:
+    """Both stores: parties, officers, Ottawa's peer principal and exchange, New Delhi's peer."""
+    node = initialise_node(ottawa, "ottawa", "ca", port=ports[0])
+    initialise_node(new_delhi, "new-delhi", "in", port=ports[1])
+    ottawa_db = Database(load_settings(ottawa).store_url)
+    delhi_db = Database(load_settings(new_delhi).store_url)
+    try:
+        with ottawa_db.session(write=True) as session:
+            add_party(session, "in")
+            alice = add_principal(session, "alice", party="ca", role=Role.OFFICER)
+            peer = add_principal(session, "new-delhi", party="in", role=Role.PEER)
+            alice_token, peer_token = issue_token(session, alice), issue_token(session, peer)
+            exchange = create_collection(session, "exchange", owner_party="ca")
+            set_grant(session, exchange, "in", read=True, write=False)
+        with delhi_db.session(write=True) as session:
+            add_party(session, "ca")
+            bob = add_principal(session, "bob", party="in", role=Role.OFFICER)
+            bob_token = issue_token(session, bob)
+            url = f"http://127.0.0.1:{ports[0]}"
+            add_peer(session, "ottawa", url=url, public_key_text=node.public_key, party="ca")
+    finally:
+        ottawa_db.dispose()
+        delhi_db.dispose()
+    store_peer_credential(new_delhi, "ottawa", peer_token.value)
+    return alice_token.value, bob_token.value
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
+    """Ottawa and New Delhi, each served by its own `liaison serve` for the whole module."""
+    base = tmp_path_factory.mktemp("federation")
+    ports = (_free_port(), _free_port())
+    alice, bob = _prepare(base / "ottawa", base / "new-delhi", ports)
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "liaison", "serve", "--dir", str(base / name)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for name in ("ottawa", "new-delhi")
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            _wait(url)
+        yield Nodes(base / "ottawa", base / "new-delhi", urls[0], urls[1], alice, bob)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _handled(number: int, tlp: Tlp, **handling: list[str]) -> dict[str, Any]:
+    extension = {"extension_type": "property-extension", **handling}
+    return indicator(number, tlp=tlp, extensions={HANDLING_EXTENSION_ID: extension})
+
+
+def _collection_id(directory: Path, name: str) -> str:
+    db = Database(load_settings(directory).store_url)
+    try:
+        with db.session() as session:
+            return find_collection(session, name).id
+    finally:
+        db.dispose()
+
+
+def _count(directory: Path, name: str, *, distinct: bool = False) -> int:
+    db = Database(load_settings(directory).store_url)
+    try:
+        with db.session() as session:
+            try:
+                collection = find_collection(session, name)
+            except Exception:  # not created yet
+                return 0
+            counted = func.count(func.distinct(StixObject.id)) if distinct else func.count()
+            query = select(counted).where(StixObject.collection_id == collection.id)
+            return int(session.execute(query).scalar_one())
+    finally:
+        db.dispose()
+
+
+def test_policy_decides_what_reaches_the_peer(nodes: Nodes) -> None:
+    shared = _handled(1, Tlp.GREEN, releasable_to=["in"])
+    canada_only = _handled(2, Tlp.GREEN, releasable_to=["ca"])
+    red = _handled(3, Tlp.RED, recipients=["alice"])
+    exchange = _collection_id(nodes.ottawa, "exchange")
+    posted = httpx.post(
+        f"{nodes.ottawa_url}/taxii2/api/collections/{exchange}/objects/",
+        headers={
+            "Authorization": f"Bearer {nodes.alice}",
+            "Accept": TAXII,
+            "Content-Type": TAXII,
+        },  # fmt: skip
+        content=orjson.dumps({"objects": [shared, canada_only, red]}),
+    )
+    assert posted.status_code == 202, posted.text
+    assert posted.json()["success_count"] == 3
+
+    result = liaison("sync", "--dir", str(nodes.new_delhi), "--peer", "ottawa", "--json")
+    report = json.loads(result.stdout)
+    [counts] = report["peers"][0]["collections"]
+    assert (counts["received"], counts["stored"], counts["rejected"]) == (1, 1, 0)
+
+    local = _collection_id(nodes.new_delhi, "exchange")
+    seen = httpx.get(
+        f"{nodes.new_delhi_url}/taxii2/api/collections/{local}/objects/",
+        headers={"Authorization": f"Bearer {nodes.bob}", "Accept": TAXII},
+    ).json()["objects"]
+    assert [obj["id"] for obj in seen] == [shared["id"]]
+    ottawa_key = load_key(nodes.ottawa / "node.key").public_key()
+    assert verify_object(seen[0], {key_id(ottawa_key): ottawa_key}) == "ottawa"
+    exported = liaison("export", "--dir", str(nodes.new_delhi), "--collection", "exchange")
+    ids = {obj["id"] for obj in json.loads(exported.stdout)["objects"]}
+    assert shared["id"] in ids
+    assert canada_only["id"] not in ids
+    assert red["id"] not in ids
+
+
+def test_killed_sync_resumes_without_loss_or_duplicates(nodes: Nodes, tmp_path: Path) -> None:
+    bulk = tmp_path / "bulk.json"
+    bulk.write_bytes(orjson.dumps(synthetic_indicators(BULK)))
+    at = str(nodes.ottawa)
+    liaison("import", str(bulk), "--collection", "bulk", "--create", "--dir", at, "--json")
+    liaison("collection", "grant", "bulk", "--party", "in", "--read", "--dir", at)
+
+    command = [sys.executable, "-m", "liaison", "sync", "--dir", str(nodes.new_delhi), "--json"]
+    sync = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while _count(nodes.new_delhi, "bulk") == 0:
+        assert sync.poll() is None, "sync finished before it could be killed"
+        assert time.monotonic() < deadline, "sync stored nothing"
+        time.sleep(0.02)
+    os.kill(sync.pid, signal.SIGKILL)
+    sync.wait(timeout=10)
+    partial = _count(nodes.new_delhi, "bulk")
+    assert 0 < partial < BULK
+
+    liaison("sync", "--dir", str(nodes.new_delhi), "--json")
+    assert _count(nodes.new_delhi, "bulk") == BULK
+    assert _count(nodes.new_delhi, "bulk", distinct=True) == BULK
