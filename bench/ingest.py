@@ -30,11 +30,11 @@ from sqlalchemy import create_engine, text
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.tlp import Tlp
 from liaison.store import admission
-from liaison.store.admission import start_workers
 from liaison.store.database import Database
 from liaison.store.migrate import upgrade
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
+from liaison.workers import start_workers
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STAMP = "2026-11-01T00:00:00.000Z"

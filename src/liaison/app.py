@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException
 
 from liaison import __version__
 from liaison.access.http import WWW_AUTHENTICATE
+from liaison.audit import routes as audit_routes
+from liaison.audit.log import attach_signer
 from liaison.config import Settings
 from liaison.errors import AuthenticationFailed, LiaisonError
 from liaison.store.migrate import open_store
@@ -39,6 +41,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = open_store(settings.store_url)
+        if settings.key_path.exists():
+            attach_signer(app.state.db, settings)
         try:
             yield
         finally:
@@ -58,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(taxii_routes.router)
     app.include_router(taxii_objects.router)
     app.include_router(stream_routes.router)
+    app.include_router(audit_routes.router)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:

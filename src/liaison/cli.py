@@ -12,6 +12,7 @@ import typer
 
 from liaison import __version__
 from liaison.access.cli import party_app, token_app, user_app
+from liaison.audit.cli import audit_app
 from liaison.config import load_settings, resolve_dir
 from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
 from liaison.demo.cli import demo_app
@@ -36,6 +37,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(collection_app, name="collection")
 app.add_typer(peer_app, name="peer")
+app.add_typer(audit_app, name="audit")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("sync")(sync_command)

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     max_content_length: int = Field(
         default=100 * 1024 * 1024, description="Largest request body accepted, in bytes."
     )
+    audit_sign_every: int = Field(
+        default=1000, ge=1, description="Sign an audit tree head at least every this many entries."
+    )
+    audit_sign_seconds: int = Field(
+        default=60, ge=0, description="Sign an audit tree head at least this often, in seconds."
+    )
     peers: list[PeerSettings] = Field(default_factory=list, description="Federated peer nodes.")
 
     @classmethod

@@ -11,13 +11,13 @@ import httpx
 import orjson
 
 from liaison.demo.data import PILLAR_COLLECTIONS
-from tests.e2e.test_make_run import _free_port_pair
+from tests.ports import free_ports
 
 TAXII = "application/taxii+json;version=2.1"
 
 
 def test_demo_json_describes_two_running_nodes_and_stops_cleanly(tmp_path: Path) -> None:
-    port = _free_port_pair()
+    port = free_ports(2)
     process = subprocess.Popen(
         [sys.executable, "-m", "liaison", "demo", "--dir", str(tmp_path / "demo"),
          "--port-base", str(port), "--json"],

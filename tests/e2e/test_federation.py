@@ -38,8 +38,8 @@ from liaison.store.collections import create_collection, find_collection, set_gr
 from liaison.store.database import Database
 from liaison.store.models import StixObject
 from tests.cli.test_cli import liaison
-from tests.e2e.test_serve import _free_port
 from tests.factories import indicator
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
@@ -100,7 +100,7 @@ def _prepare(ottawa: Path, new_delhi: Path, ports: tuple[int, int]) -> tuple[str
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
     """Ottawa and New Delhi, each served by its own `liaison serve` for the whole module."""
     base = tmp_path_factory.mktemp("federation")
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     alice, bob = _prepare(base / "ottawa", base / "new-delhi", ports)
     servers = [
         subprocess.Popen(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,22 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.ports import free_ports
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port_pair() -> int:
-    """A port P such that P and P + 1 are both free on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-                return port
-    raise AssertionError("no two consecutive free ports")
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[str]) -> httpx.Response:
@@ -44,7 +30,7 @@ def _wait_for_health(url: str, process: subprocess.Popen[str]) -> httpx.Response
 
 def test_make_run_serves_both_demo_nodes(tmp_path: Path) -> None:
     base = tmp_path / "demo"
-    port = _free_port_pair()
+    port = free_ports(2)
     bin_dir = Path(sys.executable).parent
     process = subprocess.Popen(
         # -o: use this test's environment as the venv instead of (re)building one.

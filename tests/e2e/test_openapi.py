@@ -25,7 +25,7 @@ from schemathesis.core.result import Err
 from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from tests.cli.test_cli import liaison
-from tests.e2e.test_serve import _free_port
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 Operation = schemathesis.APIOperation[Any, Any, Any, Any]
@@ -53,7 +53,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     with db.session(write=True) as session:
         collection_id = create_collection(session, "fuzz", owner_party="ca").id
     db.dispose()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

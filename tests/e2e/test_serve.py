@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,18 +10,13 @@ from pathlib import Path
 import httpx
 
 from tests.cli.test_cli import liaison
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.ports import free_port
 
 
 def test_serve_answers_healthz(tmp_path: Path) -> None:
     node = tmp_path / "node"
     liaison("init", "--dir", str(node), "--node-name", "ottawa", "--party", "ca", "--json")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(node), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -29,8 +29,8 @@ from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.tlp import Tlp
 from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
-from tests.e2e.test_serve import _free_port
 from tests.factories import indicator
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
@@ -91,7 +91,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     """A fresh node served by `liaison serve` for the whole module."""
     directory = tmp_path_factory.mktemp("taxii") / "node"
     tokens, collection_id = _prepare(directory)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -27,7 +27,7 @@ from liaison.cli import app
 from liaison.errors import ConfigError
 from liaison.node import initialise_node
 from tests.cli.test_cli import liaison
-from tests.e2e.test_serve import _free_port
+from tests.ports import free_port
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -144,7 +144,7 @@ def _wait_for_https(url: str, context: ssl.SSLContext) -> httpx.Response:
 def test_mutual_tls_requires_a_client_certificate(tmp_path: Path, pki: Pki) -> None:
     node = tmp_path / "node"
     liaison("init", "--dir", str(node), "--node-name", "ottawa", "--party", "ca", "--json")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(node), "--port", str(port),
          "--tls-cert", str(pki.server_cert), "--tls-key", str(pki.server_key),

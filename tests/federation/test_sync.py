@@ -37,8 +37,8 @@ from liaison.store.collections import create_collection, find_collection, grants
 from liaison.store.database import Database
 from liaison.store.models import StixObject, SyncCheckpoint
 from liaison.store.objects import Origin, add_objects
-from tests.e2e.test_serve import _free_port
 from tests.factories import indicator
+from tests.ports import free_port
 
 GOOD = 5
 WASHINGTON_KEY = Ed25519PrivateKey.generate()
@@ -96,7 +96,7 @@ def _prepare_remote(directory: Path, port: int) -> tuple[str, str]:
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
     """Ottawa, served by `liaison serve` for the whole module."""
     directory = tmp_path_factory.mktemp("sync") / "ottawa"
-    port = _free_port()
+    port = free_port()
     public_key, token = _prepare_remote(directory, port)
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],

@@ -79,5 +79,5 @@ def test_small_adds_are_admitted_in_line(monkeypatch: pytest.MonkeyPatch, db: Da
     def no_workers() -> None:
         raise AssertionError("a small add must not start worker processes")
 
-    monkeypatch.setattr(admission, "_pool", no_workers)
+    monkeypatch.setattr(admission, "process_pool", no_workers)
     assert _add(db, [indicator(n) for n in range(5)]).added == 5

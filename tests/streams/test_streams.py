@@ -31,8 +31,8 @@ from liaison.stix.tlp import Tlp
 from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
 from tests.conftest import BACKENDS, _postgres_schema_url
-from tests.e2e.test_serve import _free_port
 from tests.factories import indicator
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
@@ -180,7 +180,7 @@ def serving(directory: Path, store_url: str) -> Iterator[tuple[Node, subprocess.
     env = {**os.environ, "LIAISON_DATABASE_URL": store_url}
     _liaison(env, "init", "--dir", str(directory), "--node-name", "ottawa", "--party", "ca")
     tokens, live = _populate(store_url)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,

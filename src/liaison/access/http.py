@@ -3,11 +3,14 @@
 `authenticated` is a FastAPI dependency. It reads the `Authorization` header (a bearer API token,
 or HTTP Basic with a password or a token), checks it in a short read session of the node's store
 and hands the route a `Caller`. Failures raise AuthenticationFailed, which the app renders as a
-401 TAXII error with a `WWW-Authenticate` challenge.
+401 TAXII error with a `WWW-Authenticate` challenge. A failure with credentials (not a request
+that sent none) is first recorded in the audit log, in a short write transaction of its own.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,7 +19,10 @@ from fastapi.security import APIKeyHeader
 
 from liaison.access.auth import authenticate
 from liaison.access.models import Role
+from liaison.access.tokens import PREFIX
 from liaison.access.visibility import Viewer
+from liaison.audit.log import record
+from liaison.errors import AuthenticationFailed
 from liaison.store.database import Database
 
 WWW_AUTHENTICATE = 'Bearer realm="liaison", Basic realm="liaison"'
@@ -48,6 +54,40 @@ def authenticated(
 ) -> Caller:
     """FastAPI dependency: the principal the request's credentials prove, or a 401."""
     db: Database = request.app.state.db
-    with db.session() as session:
-        principal = authenticate(session, authorization)
-        return Caller(principal.id, Viewer(principal.name, principal.party), Role(principal.role))
+    try:
+        with db.session() as session:
+            principal = authenticate(session, authorization)
+            return Caller(
+                principal.id, Viewer(principal.name, principal.party), Role(principal.role)
+            )
+    except AuthenticationFailed as exc:
+        if authorization:
+            _record_failure(db, request, authorization, exc)
+        raise
+
+
+def claimed_identity(authorization: str) -> str:
+    """Who the credentials claim to be: the Basic user name or the token's public id."""
+    scheme, _, credentials = authorization.strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[0][:100]
+    prefix, _, rest = credentials.partition("_")
+    return f"token:{rest.partition('_')[0][:16]}" if prefix == PREFIX else ""
+
+
+def _record_failure(
+    db: Database, request: Request, authorization: str, exc: AuthenticationFailed
+) -> None:
+    """Append an `auth.failed` entry: the claimed identity, the reason, where from, what for."""
+    claimed = claimed_identity(authorization)
+    with db.session(write=True) as session:
+        record(session, "auth.failed", claimed or "anonymous", {
+            "scheme": authorization.strip().partition(" ")[0].lower()[:20],
+            "reason": exc.message, "path": request.url.path, "method": request.method,
+            "client": request.client.host if request.client else None,
+        })  # fmt: skip

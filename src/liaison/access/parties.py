@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from liaison.access.models import Role
 from liaison.access.passwords import hash_password, password_problem
+from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.stix.timestamps import now_micros
 from liaison.store.models import Party, Principal
@@ -17,7 +18,9 @@ PARTY_RE = re.compile(r"[a-z][a-z0-9-]{1,99}")
 PRINCIPAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 
 
-def add_party(session: Session, name: str, description: str = "") -> Party:
+def add_party(
+    session: Session, name: str, description: str = "", *, actor: str = LOCAL_ACTOR
+) -> Party:
     """Register a party; names are lower-case codes such as `ca`, `in` or `ca-rcmp`."""
     if PARTY_RE.fullmatch(name) is None:
         raise InvalidInput(
@@ -28,11 +31,18 @@ def add_party(session: Session, name: str, description: str = "") -> Party:
     party = Party(name=name, description=description, created_at=now_micros())
     session.add(party)
     session.flush()
+    record(session, "party.added", actor, {"party": name, "description": description})
     return party
 
 
 def add_principal(
-    session: Session, name: str, *, party: str, role: Role, password: str | None = None
+    session: Session,
+    name: str,
+    *,
+    party: str,
+    role: Role,
+    password: str | None = None,
+    actor: str = LOCAL_ACTOR,
 ) -> Principal:
     """Register a person or peer node of `party`; a password, if any, is stored only hashed."""
     if PRINCIPAL_RE.fullmatch(name) is None:
@@ -52,6 +62,9 @@ def add_principal(
     )
     session.add(principal)
     session.flush()
+    record(session, "principal.added", actor, {
+        "principal": name, "party": party, "role": str(role), "password": password is not None,
+    })  # fmt: skip
     return principal
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import AuthenticationFailed, NotFound
 from liaison.stix.timestamps import now_micros
 from liaison.store.models import ApiToken, Principal
@@ -34,7 +35,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session: Session, principal: Principal, description: str = "") -> IssuedToken:
+def issue_token(
+    session: Session, principal: Principal, description: str = "", *, actor: str = LOCAL_ACTOR
+) -> IssuedToken:
     """Create a token for `principal`; the caller shows `value` once and never stores it."""
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
@@ -48,6 +51,9 @@ def issue_token(session: Session, principal: Principal, description: str = "") -
         )
     )
     session.flush()
+    record(session, "token.issued", actor, {
+        "token": token_id, "principal": principal.name, "description": description,
+    })  # fmt: skip
     return IssuedToken(token_id, f"{PREFIX}_{token_id}_{secret}")
 
 
@@ -77,15 +83,16 @@ class RevokedToken:
     revoked_at: int
 
 
-def revoke_token(session: Session, token_id: str) -> RevokedToken:
+def revoke_token(session: Session, token_id: str, *, actor: str = LOCAL_ACTOR) -> RevokedToken:
     """Revoke the token with this id (its `lsn_<id>_…` part); revoking twice keeps the first time."""
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(f"no API token '{token_id}' (see `liaison token list`)")
+    user = session.scalar(select(Principal.name).where(Principal.id == token.principal_id))
     if token.revoked_at is None:
         token.revoked_at = now_micros()
         session.flush()
-    user = session.scalar(select(Principal.name).where(Principal.id == token.principal_id))
+        record(session, "token.revoked", actor, {"token": token.id, "principal": user or ""})
     return RevokedToken(token.id, user or "", token.revoked_at)
 
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import ConfigError, Conflict, InvalidInput, NotFound
 from liaison.federation.keys import key_id
 from liaison.stix.timestamps import now_micros
@@ -54,7 +55,15 @@ def _check_name(name: str) -> None:
         raise InvalidInput(f"peer name '{name}' must be 1-63 of a-z, 0-9, '.', '_', '-'")
 
 
-def add_peer(session: Session, name: str, *, url: str, public_key_text: str, party: str) -> Peer:
+def add_peer(
+    session: Session,
+    name: str,
+    *,
+    url: str,
+    public_key_text: str,
+    party: str,
+    actor: str = LOCAL_ACTOR,
+) -> Peer:
     """Register a peer node; its party must already exist and its key must be an Ed25519 key."""
     _check_name(name)
     clean_url = _check_url(url)
@@ -73,6 +82,9 @@ def add_peer(session: Session, name: str, *, url: str, public_key_text: str, par
     )
     session.add(peer)
     session.flush()
+    record(session, "peer.added", actor, {
+        "peer": name, "url": clean_url, "party": party, "key_id": peer.key_id,
+    })  # fmt: skip
     return peer
 
 
@@ -84,9 +96,11 @@ def find_peer(session: Session, name: str) -> Peer:
     return peer
 
 
-def remove_peer(session: Session, name: str) -> None:
+def remove_peer(session: Session, name: str, *, actor: str = LOCAL_ACTOR) -> None:
     """Forget a peer (its sync checkpoints go with it); NotFound when there is none."""
-    session.delete(find_peer(session, name))
+    peer = find_peer(session, name)
+    record(session, "peer.removed", actor, {"peer": name, "key_id": peer.key_id})
+    session.delete(peer)
     session.flush()
 
 

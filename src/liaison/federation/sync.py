@@ -11,7 +11,9 @@ reported and logged, and the rest of the page is stored. docs/sync.md describes 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.audit.log import record
 from liaison.config import Settings
 from liaison.errors import InvalidStix
 from liaison.federation.keys import load_key
@@ -43,8 +46,10 @@ from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from liaison.store.models import Collection, Peer, SyncCheckpoint
 from liaison.store.objects import Origin, add_objects
+from liaison.workers import process_pool, split
 
 log = logging.getLogger(__name__)
+PARALLEL_MIN_PAGE = 200  # smaller pages are verified in a thread: not worth a process round trip
 SyncProgress = Callable[[str, int], None]
 """Called with (collection title, objects received) after each stored page."""
 
@@ -155,19 +160,72 @@ def _add_admissible(
     return 0, 0, rejected
 
 
+Verified = tuple[list[Signed], list[Rejection]]
+"""A page's objects signed by a trusted node, and its rejections (`check_signatures`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedPage:
+    """A page as fetched, split into objects signed by a trusted node and rejections."""
+
+    page: RemotePage
+    signed: list[Signed]
+    rejected: list[Rejection]
+
+
+def _checked_pages(
+    client: PeerClient,
+    remote: RemoteCollection,
+    start: str | None,
+    keyring: Keyring,
+    stop: threading.Event | None,
+) -> Iterator[CheckedPage]:
+    """The collection's pages after `start`, signatures checked, in order.
+
+    Three stages overlap: a thread fetches the next page (the peer signs it meanwhile), the
+    worker processes verify the page before it (split between them; a small page is verified
+    by a thread instead), while the caller stores the one before that. At most two pages are held ahead. Ends after the last page, or after the
+    page in hand when `stop` is set.
+    """
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-verify") as verifier,
+    ):
+
+        def fetch(token: str | None) -> tuple[RemotePage, list[Future[Verified]]]:
+            page = client.objects_page(remote.id, added_after=start, next_token=token)
+            if len(page.objects) < PARALLEL_MIN_PAGE:
+                return page, [verifier.submit(check_signatures, page.objects, keyring)]
+            pool = process_pool()
+            return page, [
+                pool.submit(check_signatures, part, keyring) for part in split(page.objects)
+            ]
+
+        ahead: Future[tuple[RemotePage, list[Future[Verified]]]] | None
+        ahead = fetcher.submit(fetch, None)
+        while ahead is not None:
+            page, verifying = ahead.result()
+            more = page.more and page.next is not None and not (stop and stop.is_set())
+            ahead = fetcher.submit(fetch, page.next) if more else None
+            parts = [part.result() for part in verifying]
+            signed = [item for part_signed, _ in parts for item in part_signed]
+            rejected = [item for _, part_rejected in parts for item in part_rejected]
+            yield CheckedPage(page, signed, rejected)
+
+
 def _store_page(
     db: Database,
     keyring: Keyring,
     peer: Peer,
     remote: RemoteCollection,
-    page: RemotePage,
+    checked: CheckedPage,
     report: CollectionReport,
 ) -> None:
-    """Check a page and store what passes, with the new checkpoint, in one transaction.
+    """Store what passes of a checked page, with the new checkpoint, in one transaction.
 
-    Signatures are checked before the write transaction opens, so it stays short.
+    Signatures were checked before the write transaction opens, so it stays short.
     """
-    signed, rejected = check_signatures(page.objects, keyring)
+    page, signed, rejected = checked.page, checked.signed, list(checked.rejected)
     with db.session(write=True) as session:
         accepted, duplicates, refused = check_history(session, signed, report.local_id)
         rejected += refused
@@ -175,17 +233,25 @@ def _store_page(
         by_signer: dict[str, list[Signed]] = {}
         for item in accepted:
             by_signer.setdefault(item.signer, []).append(item)
+        page_stored = 0
         for signer, items in by_signer.items():
             party = peer.party if signer == peer.name else keyring.parties[signer]
             origin = Origin(signer, party, received_from=peer.name)
             stored, skipped, refused = _add_admissible(session, collection, items, origin)
-            report.stored += stored
+            page_stored += stored
             duplicates += skipped
             rejected += refused
+        report.stored += page_stored
         if page.date_added_last is not None:
             checkpoint = session.get_one(SyncCheckpoint, (peer.name, remote.id))
             checkpoint.added_after = page.date_added_last
             checkpoint.updated_at = now_micros()
+        record(session, "objects.received", f"peer:{peer.name}", {
+            "peer": peer.name, "remote_collection": remote.id, "collection": report.local_id,
+            "received": len(page.objects), "stored": page_stored, "duplicates": duplicates,
+            "rejected": [{"id": r.id, "version": r.version, "reason": r.reason} for r in rejected],
+            "date_added_last": page.date_added_last,
+        })  # fmt: skip
     report.received += len(page.objects)
     report.duplicates += duplicates
     report.rejected += rejected
@@ -205,21 +271,36 @@ def sync_collection(
     keyring: Keyring,
     *,
     progress: SyncProgress | None = None,
+    stop: threading.Event | None = None,
 ) -> CollectionReport:
-    """Pull one peer collection from its checkpoint to its end, page by page."""
+    """Pull one peer collection from its checkpoint to its end, page by page.
+
+    When `stop` is set the pull ends after the page in hand is stored (with its checkpoint).
+    """
     with db.session(write=True) as session:
         checkpoint = _local_collection(session, settings, peer, remote)
         start, local_id = checkpoint.added_after, checkpoint.local_collection_id
     report = CollectionReport(remote.title, remote.id, local_id)
-    token: str | None = None
-    while True:
-        page = client.objects_page(remote.id, added_after=start, next_token=token)
-        _store_page(db, keyring, peer, remote, page, report)
+    for checked in _checked_pages(client, remote, start, keyring, stop):
+        _store_page(db, keyring, peer, remote, checked, report)
         if progress is not None:
-            progress(remote.title, len(page.objects))
-        if not page.more or page.next is None:
-            return report
-        token = page.next
+            progress(remote.title, len(checked.page.objects))
+    return report
+
+
+def open_peer(
+    settings: Settings, peer: Peer, *, transport: httpx.BaseTransport | None = None
+) -> PeerClient:
+    """A TAXII client for `peer` with the credential it issued to us and the node's TLS trust."""
+    token = peer_credential(settings.dir, peer.name)
+    verify = tls_verification(settings)
+    return PeerClient(peer.name, peer.url, token, verify=verify, transport=transport)
+
+
+def load_keyring(db: Database, settings: Settings) -> Keyring:
+    """The keys sync trusts, read now (a peer added since the last read is included)."""
+    with db.session() as session:
+        return keyring_of(session, settings)
 
 
 def sync_peer(
@@ -236,12 +317,9 @@ def sync_peer(
     PeerUnreachable (naming the peer and the URL) when the peer cannot be read; pages stored
     before that stay stored, with their checkpoint.
     """
-    token = peer_credential(settings.dir, peer.name)
-    with db.session() as session:
-        keyring = keyring_of(session, settings)
+    keyring = load_keyring(db, settings)
     report = SyncReport(peer.name, peer.url)
-    verify = tls_verification(settings)
-    with PeerClient(peer.name, peer.url, token, verify=verify, transport=transport) as client:
+    with open_peer(settings, peer, transport=transport) as client:
         for remote in client.collections():
             report.collections.append(
                 sync_collection(db, settings, peer, client, remote, keyring, progress=progress)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.federation.keys import key_id
+from liaison.federation.keys import key_id, public_key_text
 from liaison.federation.peers import parse_public_key
 from liaison.federation.signing import SignatureInvalid, signed_content, signer_of, verify_object
 from liaison.stix.timestamps import version_key
@@ -50,9 +51,12 @@ class Signed:
 
 @dataclass(frozen=True, slots=True)
 class Keyring:
-    """The keys sync trusts (key id → key), which node owns each, and each node's party."""
+    """The keys sync trusts (key id → base64url public key), which node owns each, each party.
 
-    keys: Mapping[str, Ed25519PublicKey]
+    Plain text only, so a keyring travels to worker processes that check signatures.
+    """
+
+    public_keys: Mapping[str, str]
     owners: Mapping[str, str]
     parties: Mapping[str, str]
 
@@ -62,11 +66,19 @@ class Keyring:
     ) -> Keyring:
         """Every registered peer's key, plus this node's own key."""
         own_id = key_id(own_key)
-        keys = {peer.key_id: parse_public_key(peer.public_key) for peer in peers}
-        keys[own_id] = own_key
+        public_keys = {peer.key_id: peer.public_key for peer in peers}
+        public_keys[own_id] = public_key_text(own_key)
         owners = {peer.key_id: peer.name for peer in peers} | {own_id: node}
         parties = {peer.name: peer.party for peer in peers} | {node: party}
-        return cls(keys, owners, parties)
+        return cls(public_keys, owners, parties)
+
+    @property
+    def keys(self) -> dict[str, Ed25519PublicKey]:
+        """The public keys by key id, parsed."""
+        return {kid: _parsed_key(text) for kid, text in self.public_keys.items()}
+
+
+_parsed_key = functools.cache(parse_public_key)
 
 
 def object_version(obj: Mapping[str, Any]) -> str | None:
@@ -90,9 +102,10 @@ def check_signatures(
     """
     signed: list[Signed] = []
     rejected: list[Rejection] = []
+    keys = keyring.keys
     for obj in objects:
         try:
-            node = verify_object(obj, keyring.keys)
+            node = verify_object(obj, keys)
         except SignatureInvalid as exc:
             rejected.append(rejection(obj, exc.message))
             continue

@@ -1,8 +1,7 @@
-"""`liaison sync`: pull from peers once, or keep pulling with --watch."""
+"""`liaison sync`: pull from peers once, or keep pulling with --watch (`sync_watch`)."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
@@ -11,9 +10,10 @@ from rich.progress import Progress, TaskID
 from liaison.config import Settings
 from liaison.console import DirOption, JsonOption, emit_json, node_store, progress_bar, stderr
 from liaison.console import stdout as out
-from liaison.errors import InvalidInput, LiaisonError
+from liaison.errors import InvalidInput
 from liaison.federation.peers import find_peer, list_peers
 from liaison.federation.sync import SyncReport, sync_peer
+from liaison.federation.sync_watch import watch as watch_peers
 from liaison.store.database import Database
 from liaison.store.models import Peer
 
@@ -40,12 +40,11 @@ def _print_report(report: SyncReport) -> None:
 
 
 def _run_once(
-    db: Database, settings: Settings, peers: list[Peer], bar: Progress, *, watching: bool
-) -> tuple[list[SyncReport], list[str]]:
-    """Sync each peer; in --watch a failing peer is reported and the others go on."""
-    reports: list[SyncReport] = []
-    errors: list[str] = []
+    db: Database, settings: Settings, peers: list[Peer], bar: Progress
+) -> list[SyncReport]:
+    """Sync each peer once, in order; the first failure ends the run."""
     tasks: dict[str, TaskID] = {}
+    reports: list[SyncReport] = []
     for peer in peers:
 
         def advance(collection: str, count: int, peer_name: str = peer.name) -> None:
@@ -54,14 +53,29 @@ def _run_once(
                 tasks[label] = bar.add_task(f"syncing {label}", total=None)
             bar.advance(tasks[label], count)
 
-        try:
-            reports.append(sync_peer(db, settings, peer, progress=advance))
-        except LiaisonError as exc:
-            if not watching:
-                raise
-            errors.append(exc.message)
-            stderr.print(f"[red]error:[/red] {exc.message}", highlight=False)
-    return reports, errors
+        reports.append(sync_peer(db, settings, peer, progress=advance))
+    return reports
+
+
+def _watch(
+    db: Database, settings: Settings, peers: list[Peer], interval: float, *, json_output: bool
+) -> None:
+    """Pull on every stream event and every `interval` s; print each pull that received objects."""
+
+    def on_report(report: SyncReport) -> None:
+        if not any(item.received for item in report.collections):
+            return
+        if json_output:
+            emit_json({"peers": [report.as_json()], "errors": []})
+        else:
+            _print_report(report)
+
+    def on_error(message: str) -> None:
+        if json_output:
+            emit_json({"peers": [], "errors": [message]})
+        stderr.print(f"[red]error:[/red] {message}", highlight=False)
+
+    watch_peers(db, settings, peers, interval=interval, on_report=on_report, on_error=on_error)
 
 
 def sync_command(
@@ -69,10 +83,18 @@ def sync_command(
         str | None, typer.Option("--peer", help="Only this peer (default: every peer).")
     ] = None,
     watch: Annotated[
-        bool, typer.Option("--watch", help="Keep pulling, every --interval seconds.")
+        bool,
+        typer.Option(
+            "--watch",
+            help="Keep pulling: on every event of the peers' streams, and every --interval seconds.",
+        ),
     ] = False,
     interval: Annotated[
-        float, typer.Option("--interval", help="Seconds between pulls with --watch.")
+        float,
+        typer.Option(
+            "--interval",
+            help="Seconds between catch-up pulls with --watch (also the polling period while a stream is down).",
+        ),
     ] = 5.0,
     directory: DirOption = None,
     json_output: JsonOption = False,
@@ -84,14 +106,13 @@ def sync_command(
         peers = _peers(db, peer)
         if not peers:
             raise InvalidInput("no peers registered (add one with `liaison peer add`)")
-        while True:
-            with progress_bar(enabled=not json_output) as bar:
-                reports, errors = _run_once(db, settings, peers, bar, watching=watch)
-            if json_output:
-                emit_json({"peers": [report.as_json() for report in reports], "errors": errors})
-            else:
-                for report in reports:
-                    _print_report(report)
-            if not watch:
-                return
-            time.sleep(interval)
+        if watch:
+            _watch(db, settings, peers, interval, json_output=json_output)
+            return
+        with progress_bar(enabled=not json_output) as bar:
+            reports = _run_once(db, settings, peers, bar)
+        if json_output:
+            emit_json({"peers": [report.as_json() for report in reports], "errors": []})
+        else:
+            for report in reports:
+                _print_report(report)

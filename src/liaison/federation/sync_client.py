@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import orjson
 
 from liaison.config import Settings
 from liaison.errors import LiaisonError
@@ -113,8 +114,8 @@ class PeerClient:
     def _json(self, url: str, params: dict[str, str] | None = None) -> tuple[Any, httpx.Response]:
         response = self._get(url, params)
         try:
-            return response.json(), response
-        except ValueError:
+            return orjson.loads(response.content), response
+        except orjson.JSONDecodeError:
             raise PeerUnreachable(f"peer '{self.name}' sent invalid JSON from {url}") from None
 
     def collections(self) -> list[RemoteCollection]:

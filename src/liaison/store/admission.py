@@ -4,18 +4,14 @@ An object is admitted when it is valid STIX 2.1, its liaison handling extension 
 formed, and it carries a TLP marking or the collection has a default TLP; admission also prepares
 its stored columns and JSON text. Large writes are admitted in worker processes a few batches ahead
 of the database writer, so validation and storage run on separate cores; small writes are checked in-line, where starting a process would cost more than it saves.
-Workers start from a fork server, so a Python program that makes large writes must guard its entry
-point with `if __name__ == "__main__":`, as for any use of multiprocessing.
+The workers are `liaison.workers`' shared pool.
 """
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -28,10 +24,10 @@ from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
 from liaison.stix.timestamps import parse_timestamp_micros, version_key
 from liaison.stix.tlp import object_tlp
 from liaison.stix.validate import validate_objects
+from liaison.workers import forget_broken_pool, process_pool
 
 PARALLEL_MIN_OBJECTS = 20_000
 BATCHES_AHEAD = 4
-WORKERS = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +149,9 @@ def admitted_batches(
     try:
         for start in starts:
             batch = objects[start : start + batch_size]
-            pending.append((start, _pool().submit(admission_problems, batch, destination, start)))
+            pending.append(
+                (start, process_pool().submit(admission_problems, batch, destination, start))
+            )
             if len(pending) > BATCHES_AHEAD:
                 yield _admitted(objects, pending.popleft(), batch_size)
         while pending:
@@ -161,22 +159,6 @@ def admitted_batches(
     finally:
         for _, future in pending:
             future.cancel()
-
-
-@functools.cache
-def _pool() -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # workers fork with admission already imported
-    return ProcessPoolExecutor(WORKERS, mp_context=context)
-
-
-def start_workers() -> list[Future[int]]:
-    """Start the admission workers now, so that a large write coming next need not wait for them.
-
-    Returns futures that finish once each worker is up. The workers live as long as the process,
-    so a server pays their start-up once.
-    """
-    return [_pool().submit(int) for _ in range(WORKERS)]
 
 
 def _admitted(
@@ -188,7 +170,7 @@ def _admitted(
     try:
         problems = future.result()
     except BrokenProcessPool:
-        _pool.cache_clear()
+        forget_broken_pool()
         raise LiaisonError(
             "a validation worker process died (out of memory?); nothing was stored"
         ) from None

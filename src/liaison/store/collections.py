@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp
@@ -22,6 +23,7 @@ def create_collection(
     owner_party: str,
     description: str = "",
     default_tlp: Tlp | None = None,
+    actor: str = LOCAL_ACTOR,
 ) -> Collection:
     """Create a collection with a fresh UUID, readable and writable by `owner_party`."""
     name = name.strip()
@@ -38,16 +40,28 @@ def create_collection(
     )
     session.add(collection)
     session.flush()
-    set_grant(session, collection, owner_party, read=True, write=True)
+    record(session, "collection.added", actor, {
+        "collection": collection.id, "name": name, "default_tlp": collection.default_tlp,
+    })  # fmt: skip
+    set_grant(session, collection, owner_party, read=True, write=True, actor=actor)
     return collection
 
 
 def set_grant(
-    session: Session, collection: Collection, party: str, *, read: bool, write: bool
+    session: Session,
+    collection: Collection,
+    party: str,
+    *,
+    read: bool,
+    write: bool,
+    actor: str = LOCAL_ACTOR,
 ) -> CollectionGrant | None:
     """Give `party` exactly these rights on `collection`; both False withdraws the grant (None)."""
     if session.get(Party, party) is None:
         raise NotFound(f"no party '{party}' (add it with `liaison party add`)")
+    record(session, "grant.set", actor, {
+        "collection": collection.id, "party": party, "read": read, "write": write,
+    })  # fmt: skip
     grant = session.get(CollectionGrant, (collection.id, party))
     if not (read or write):
         if grant is not None:

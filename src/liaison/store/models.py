@@ -190,3 +190,72 @@ class ApiToken(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AuditEntry(Base):
+    """One entry of the append-only audit log: its RFC 8785 text and RFC 9162 leaf hash.
+
+    `entry` embeds its own index, kind, actor and time, so a row moved to another index, or an
+    edited one, no longer hashes to the leaf the tree and the signed heads commit to.
+    """
+
+    __tablename__ = "audit_entries"
+
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    entry: Mapped[str] = mapped_column(Text)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditNode(Base):
+    """The hash of one perfect subtree (2^level leaves from index·2^level), level ≥ 1."""
+
+    __tablename__ = "audit_nodes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditState(Base):
+    """The single row that serialises appends: log size, right-edge hashes, last signed head.
+
+    `frontier` is a JSON list of the hex hashes of the perfect subtrees covering the log, left
+    to right; appenders lock the row for the whole transaction, as with `NodeClock`.
+    """
+
+    __tablename__ = "audit_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[str] = mapped_column(Text)
+    head_size: Mapped[int] = mapped_column(BigInteger)
+    head_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class TreeHead(Base):
+    """A signed tree head of this node's log: Ed25519 over {size, root_hash, timestamp}."""
+
+    __tablename__ = "tree_heads"
+
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[str] = mapped_column(Text)
+
+
+class PeerTreeHead(Base):
+    """A signed tree head fetched from a peer, kept to check the next one's consistency."""
+
+    __tablename__ = "peer_tree_heads"
+
+    peer: Mapped[str] = mapped_column(
+        String(100), ForeignKey("peers.name", ondelete="CASCADE"), primary_key=True
+    )
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[int] = mapped_column(BigInteger)

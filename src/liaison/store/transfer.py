@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.bulk import cycle_collector_paused
 from liaison.errors import NotFound
 from liaison.stix.files import read_stix_file
 from liaison.stix.tlp import Tlp
-from liaison.store.admission import start_workers
 from liaison.store.collections import create_collection, find_collection
 from liaison.store.database import Database
 from liaison.store.objects import AddResult, Origin, add_objects
 from liaison.store.query import ObjectFilter, read_page
+from liaison.workers import start_workers
 
 EXPORT_PAGE = 5000
 LARGE_IMPORT_BYTES = 8 * 1024 * 1024  # about 10,000 objects: worth starting validation workers
@@ -54,7 +55,13 @@ def import_objects(
             collection = create_collection(
                 session, collection_name, owner_party=origin.party, default_tlp=default_tlp
             )
-        return add_objects(session, collection, objects, origin=origin, progress=progress)
+        result = add_objects(session, collection, objects, origin=origin, progress=progress)
+        record(session, "objects.imported", LOCAL_ACTOR, {
+            "collection": collection.id, "objects": len(objects), "added": result.added,
+            "duplicates": result.duplicates, "first_date_added": result.first_date_added,
+            "last_date_added": result.last_date_added,
+        })  # fmt: skip
+        return result
 
 
 def _file_size(path: Path) -> int:
@@ -108,9 +115,15 @@ def iter_objects(db: Database, collection_name: str, flt: ObjectFilter) -> Itera
 
 
 def export_bundle(db: Database, collection_name: str, flt: ObjectFilter) -> dict[str, Any]:
-    """A STIX 2.1 bundle of the matching objects of a collection."""
-    return {
+    """A STIX 2.1 bundle of the matching objects of a collection (recorded in the audit log)."""
+    bundle = {
         "type": "bundle",
         "id": f"bundle--{uuid.uuid4()}",
         "objects": list(iter_objects(db, collection_name, flt)),
     }
+    with db.session(write=True) as session:
+        record(session, "objects.exported", LOCAL_ACTOR, {
+            "collection": find_collection(session, collection_name).id, "bundle": bundle["id"],
+            "objects": len(bundle["objects"]), "filter": asdict(flt),
+        })  # fmt: skip
+    return bundle

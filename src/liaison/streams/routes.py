@@ -57,6 +57,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 await listener
 
 
+MAX_DATE_ADDED = 2**63 - 1  # a BIGINT column
+
 router = APIRouter(prefix="/api/v1/streams", tags=["streams"], lifespan=lifespan)
 
 
@@ -68,8 +70,8 @@ def _resume_point(last_event_id: str | None, after: int | None) -> int | None:
         value = int(last_event_id.strip())
     except ValueError:
         raise InvalidInput("Last-Event-ID must be a date_added (integer microseconds)") from None
-    if value < 0:
-        raise InvalidInput("Last-Event-ID must not be negative")
+    if not 0 <= value <= MAX_DATE_ADDED:
+        raise InvalidInput("Last-Event-ID is out of range for a date_added")
     return value
 
 
@@ -119,7 +121,11 @@ async def stream_objects(
     ] = None,
     after: Annotated[
         int | None,
-        Query(ge=0, description="Resume after this date_added (for clients without headers)."),
+        Query(
+            ge=0,
+            le=MAX_DATE_ADDED,
+            description="Resume after this date_added (for clients without headers).",
+        ),
     ] = None,
 ) -> StreamingResponse:
     """Objects the caller may see, as they are added; the backlog after the resume point first."""

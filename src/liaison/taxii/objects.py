@@ -4,6 +4,9 @@ Every read asks `liaison.access.visibility` for the caller's SQL clause and pass
 store's query, so pages, the `more` flag, `next` tokens and date headers cover exactly the
 objects the caller may see; an object it may not see is reported missing (404), never forbidden.
 Pages are keyset pages on `date_added` (ascending), never result sets held in memory.
+
+Every read, add and delete appends one audit entry in the same transaction (see docs/audit.md):
+a read names the ids it returned, or only their count and `date_added` range for a large page.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from starlette.concurrency import run_in_threadpool
 
 from liaison.access.http import Caller, authenticated
 from liaison.access.visibility import Access
+from liaison.audit.log import record
 from liaison.errors import Conflict, InvalidStix, NotFound
+from liaison.stix.canonical import canonical_digest
 from liaison.stix.timestamps import micros_to_timestamp, now_micros
 from liaison.store.database import Database
 from liaison.store.models import StixObject
@@ -58,6 +63,7 @@ from liaison.taxii.paging import (
 COLLECTION = "/api/collections/{collection_id}"
 CallerDep = Annotated[Caller, Depends(authenticated)]
 PagingDep = Annotated[Paging, Depends(paging)]
+READ_IDS_MAX = 100  # a read entry lists the ids it returned up to this many
 _ENVELOPE_SCHEMA = {
     "type": "object",
     "required": ["objects"],
@@ -89,17 +95,46 @@ def _read(
     signer = signer_of(request)
     query = query_key(endpoint, collection_id, normalised(flt))
     after = signer.after(paged.next, query) if paged.next else None
-    with database(request).session() as session:
+    db = database(request)
+    with db.session() as session:
         access = open_collection(session, caller.viewer, collection_id)
         where = access.clause(caller.viewer)
         page = read_columns(
-            session, collection_id, flt, columns, limit=paged.limit, after=after, where=where
-        )
+            session, collection_id, flt, [*columns, StixObject.id.expression], limit=paged.limit, after=after,
+            where=where,
+        )  # fmt: skip
+        ids = [row[-2] for row in page.rows]
+        page = dataclasses.replace(page, rows=[(*row[:-2], row[-1]) for row in page.rows])
         if not page.rows and object_id is not None:
             _require_visible(session, access, caller, collection_id, object_id)
+    # Reads take no write lock; the entry follows in its own short transaction, and a read whose
+    # entry cannot be written fails rather than leaving the node unrecorded.
+    with db.session(write=True) as session:
+        record(session, "objects.read", caller.viewer.name, _read_details(
+            caller, collection_id, endpoint, flt, page, ids
+        ))  # fmt: skip
     last = page.last_date_added
     token = signer.issue(last, query) if page.more and last is not None else None
     return page, token
+
+
+def _read_details(
+    caller: Caller,
+    collection_id: str,
+    endpoint: str,
+    flt: ObjectFilter,
+    page: RowPage,
+    ids: list[str],
+) -> dict[str, Any]:
+    """What a read entry says: who, where, which filter, and which objects (or how many)."""
+    details: dict[str, Any] = {
+        "collection": collection_id, "party": caller.viewer.party, "endpoint": endpoint,
+        "filter": normalised(flt), "count": len(ids),
+        "first_date_added": page.first_date_added, "last_date_added": page.last_date_added,
+    }  # fmt: skip
+    if len(ids) <= READ_IDS_MAX:
+        details["ids"] = ids
+    return details
 
 
 def _require_visible(
@@ -218,8 +253,13 @@ def delete_object(
     flt = dataclasses.replace(flt, ids=(object_id,))
     with database(request).session(write=True) as session:
         access = open_collection(session, caller.viewer, collection_id, write=True)
-        if not delete_objects(session, collection_id, flt, where=access.clause(caller.viewer)):
+        deleted = delete_objects(session, collection_id, flt, where=access.clause(caller.viewer))
+        if not deleted:
             raise NotFound(f"no object '{object_id}' in collection '{collection_id}'")
+        record(session, "objects.deleted", caller.viewer.name, {
+            "collection": collection_id, "party": caller.viewer.party, "id": object_id,
+            "filter": normalised(flt), "versions": deleted,
+        })  # fmt: skip
     return Response(status_code=200)
 
 
@@ -240,7 +280,7 @@ def _store(
             failed = status.failures(objects, exc.problems)
         except Conflict as exc:
             failed = status.conflicts(objects, exc.message)
-        return status.record_status(
+        resource = status.record_status(
             session,
             collection_id=collection_id,
             principal_id=caller.principal_id,
@@ -248,6 +288,32 @@ def _store(
             succeeded=succeeded,
             failed=failed,
         )
+        record(session, "objects.added", caller.viewer.name, _add_details(
+            caller, collection_id, resource["id"], succeeded, failed
+        ))  # fmt: skip
+        return resource
+
+
+def _add_details(
+    caller: Caller,
+    collection_id: str,
+    status_id: str,
+    succeeded: list[status.Detail],
+    failed: list[status.Detail],
+) -> dict[str, Any]:
+    """What an add entry says: one per envelope, with a digest of every (id, version) stored.
+
+    The digest is SHA-256 of the canonical JSON of the status's success list, so the entry
+    commits to exactly what was stored while staying small; up to READ_IDS_MAX ids are listed.
+    """
+    details: dict[str, Any] = {
+        "collection": collection_id, "party": caller.viewer.party, "status": status_id,
+        "added": len(succeeded), "failed": len(failed),
+        "successes_sha256": canonical_digest(succeeded),
+    }  # fmt: skip
+    if len(succeeded) <= READ_IDS_MAX:
+        details["ids"] = [[detail["id"], detail["version"]] for detail in succeeded]
+    return details
 
 
 @router.post(
