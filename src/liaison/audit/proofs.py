@@ -13,16 +13,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.audit import merkle
 from liaison.audit.log import log_size
 from liaison.errors import InvalidInput, StoreUnavailable
-from liaison.store.models import AuditEntry, AuditNode
 
 T = TypeVar("T")
 _PLACEHOLDER = bytes(32)
+
+
+_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _stored_hashes(session: Session, keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of `keys` ((0, i) is leaf i), read with one driver-level query each.
+
+    A proof needs a few dozen hashes; building ORM statements for them cost more than the
+    lookups, so the statements go to the driver directly (constant SQL, bound parameters).
+    """
+    connection = session.connection()
+    mark = _MARKS[connection.dialect.paramstyle]
+    found: dict[tuple[int, int], bytes] = {}
+    leaves = sorted(index for level, index in keys if level == 0)
+    if leaves:
+        sql = (
+            'SELECT "index", leaf_hash FROM audit_entries WHERE "index" IN '  # noqa: S608 (only placeholders)
+            f"({', '.join([mark] * len(leaves))})"
+        )
+        rows = connection.exec_driver_sql(sql, tuple(leaves))
+        found.update(((0, index), bytes.fromhex(digest)) for index, digest in rows)
+    nodes = sorted(key for key in keys if key[0] > 0)
+    if nodes:
+        sql = (
+            'SELECT level, "index", hash FROM audit_nodes WHERE '  # noqa: S608 (only placeholders)
+            + " OR ".join([f'(level = {mark} AND "index" = {mark})'] * len(nodes))
+        )
+        rows = connection.exec_driver_sql(sql, tuple(value for key in nodes for value in key))
+        found.update(((level, index), bytes.fromhex(digest)) for level, index, digest in rows)
+    return found
 
 
 def _with_stored(session: Session, compute: Callable[[merkle.Perfect], T]) -> T:
@@ -34,21 +63,7 @@ def _with_stored(session: Session, compute: Callable[[merkle.Perfect], T]) -> T:
         return _PLACEHOLDER
 
     compute(recording)
-    found: dict[tuple[int, int], bytes] = {}
-    leaves = [index for level, index in keys if level == 0]
-    if leaves:
-        leaf_rows = session.execute(
-            select(AuditEntry.index, AuditEntry.leaf_hash).where(AuditEntry.index.in_(leaves))
-        )
-        found.update(((0, index), bytes.fromhex(digest)) for index, digest in leaf_rows)
-    nodes = [key for key in keys if key[0] > 0]
-    if nodes:
-        rows = session.execute(
-            select(AuditNode.level, AuditNode.index, AuditNode.hash).where(
-                or_(*(and_(AuditNode.level == lv, AuditNode.index == ix) for lv, ix in nodes))
-            )
-        )
-        found.update(((level, index), bytes.fromhex(digest)) for level, index, digest in rows)
+    found = _stored_hashes(session, keys)
 
     def stored(level: int, index: int) -> bytes:
         try:

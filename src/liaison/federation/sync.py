@@ -148,7 +148,10 @@ def _add_admissible(
     while pending:
         try:
             with session.begin_nested():
-                result = add_objects(session, collection, pending, origin=origin)
+                result = add_objects(
+                    session, collection, pending, origin=origin,
+                    admit_in_workers=len(pending) >= PARALLEL_MIN_PAGE,
+                )  # fmt: skip
         except InvalidStix as exc:
             bad = {p.index for p in exc.problems if p.index is not None} or set(range(len(pending)))
             for index in sorted(bad):

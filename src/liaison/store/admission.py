@@ -24,7 +24,7 @@ from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
 from liaison.stix.timestamps import parse_timestamp_micros, version_key
 from liaison.stix.tlp import object_tlp
 from liaison.stix.validate import validate_objects
-from liaison.workers import forget_broken_pool, process_pool
+from liaison.workers import forget_broken_pool, process_pool, split
 
 PARALLEL_MIN_OBJECTS = 20_000
 BATCHES_AHEAD = 4
@@ -132,43 +132,60 @@ def _admitted_now(objects: Sequence[Any], destination: Destination, offset: int)
 
 
 def admitted_batches(
-    objects: Sequence[Any], destination: Destination, batch_size: int
+    objects: Sequence[Any],
+    destination: Destination,
+    batch_size: int,
+    *,
+    in_workers: bool | None = None,
 ) -> Generator[tuple[Sequence[Any], list[Prepared]], None, None]:
     """Each batch of `objects` in order with its prepared rows, once the whole batch is admitted.
 
-    Raises InvalidStix naming every problem of the first batch that has any; the batches yielded
-    before it were admitted, so the caller's transaction must roll back to keep the write whole.
+    `in_workers` chooses where admission runs (default: in worker processes for writes of
+    PARALLEL_MIN_OBJECTS or more); each batch is then split among the workers. Raises InvalidStix
+    naming every problem of the first batch that has any; the batches yielded before it were
+    admitted, so the caller's transaction must roll back to keep the write whole.
     """
     starts = range(0, len(objects), batch_size)
-    if len(objects) < PARALLEL_MIN_OBJECTS:
+    if not (len(objects) >= PARALLEL_MIN_OBJECTS if in_workers is None else in_workers):
         for start in starts:
             batch = objects[start : start + batch_size]
             yield batch, _admitted_now(batch, destination, start)
         return
-    pending: deque[tuple[int, Future[list[ObjectProblem]]]] = deque()
+    pending: deque[tuple[int, list[Future[list[ObjectProblem]]]]] = deque()
     try:
         for start in starts:
             batch = objects[start : start + batch_size]
-            pending.append(
-                (start, process_pool().submit(admission_problems, batch, destination, start))
-            )
+            pending.append((start, _submitted(batch, destination, start)))
             if len(pending) > BATCHES_AHEAD:
                 yield _admitted(objects, pending.popleft(), batch_size)
         while pending:
             yield _admitted(objects, pending.popleft(), batch_size)
     finally:
-        for _, future in pending:
-            future.cancel()
+        for _, futures in pending:
+            for future in futures:
+                future.cancel()
+
+
+def _submitted(
+    batch: Sequence[Any], destination: Destination, start: int
+) -> list[Future[list[ObjectProblem]]]:
+    """The batch's admission, split among the workers (each part keeps its own offsets)."""
+    futures = []
+    offset = start
+    for part in split(batch):
+        futures.append(process_pool().submit(admission_problems, part, destination, offset))
+        offset += len(part)
+    return futures
 
 
 def _admitted(
     objects: Sequence[Any],
-    checked: tuple[int, Future[list[ObjectProblem]]],
+    checked: tuple[int, list[Future[list[ObjectProblem]]]],
     batch_size: int,
 ) -> tuple[Sequence[Any], list[Prepared]]:
-    start, future = checked
+    start, futures = checked
     try:
-        problems = future.result()
+        problems = [problem for future in futures for problem in future.result()]
     except BrokenProcessPool:
         forget_broken_pool()
         raise LiaisonError(

@@ -205,19 +205,21 @@ def add_objects(
     *,
     origin: Origin,
     progress: Progress | None = None,
+    admit_in_workers: bool | None = None,
 ) -> AddResult:
     """Validate and store `objects` in `collection` within the session's transaction.
 
     Batches are validated just before they are written; the caller's transaction makes the whole
-    call atomic. Raises InvalidStix (the caller rolls back: nothing written) when any object is invalid, and Conflict when an
-    (id, version) is already stored with different content. `progress(n)` is called as batches
-    of n objects are handled.
+    call atomic. Raises InvalidStix (the caller rolls back: nothing written) when any object is
+    invalid, and Conflict when an (id, version) is already stored with different content.
+    `progress(n)` is called as batches of n objects are handled. `admit_in_workers` overrides
+    where admission runs (see `liaison.store.admission.admitted_batches`).
     """
     added = duplicates = 0
     first: int | None = None
     last: int | None = None
     destination = Destination(collection.name, collection.default_tlp)
-    batches = admitted_batches(objects, destination, BATCH_SIZE)
+    batches = admitted_batches(objects, destination, BATCH_SIZE, in_workers=admit_in_workers)
     with cycle_collector_paused(), closing(batches):
         for batch, prepared in batches:
             candidates = _candidates(session, collection.id, batch, prepared)
