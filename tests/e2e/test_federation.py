@@ -40,6 +40,7 @@ from liaison.store.models import StixObject
 from tests.cli.test_cli import liaison
 from tests.factories import indicator
 from tests.ports import free_port
+from tests.servers import served
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
@@ -56,17 +57,6 @@ class Nodes:
     new_delhi_url: str
     alice: str
     bob: str
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, f"{url} did not start"
-            time.sleep(0.2)
 
 
 def _prepare(ottawa: Path, new_delhi: Path, ports: tuple[int, int]) -> tuple[str, str]:
@@ -102,23 +92,11 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
     base = tmp_path_factory.mktemp("federation")
     ports = (free_port(), free_port())
     alice, bob = _prepare(base / "ottawa", base / "new-delhi", ports)
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "liaison", "serve", "--dir", str(base / name)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for name in ("ottawa", "new-delhi")
-    ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for url in urls:
-            _wait(url)
-        yield Nodes(base / "ottawa", base / "new-delhi", urls[0], urls[1], alice, bob)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+    with (
+        served(base / "ottawa", ports[0]) as ottawa_url,
+        served(base / "new-delhi", ports[1]) as new_delhi_url,
+    ):
+        yield Nodes(base / "ottawa", base / "new-delhi", ottawa_url, new_delhi_url, alice, bob)
 
 
 def _handled(number: int, tlp: Tlp, **handling: list[str]) -> dict[str, Any]:

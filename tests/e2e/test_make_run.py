@@ -7,25 +7,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 from tests.ports import free_ports
+from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for_health(url: str, process: subprocess.Popen[str]) -> httpx.Response:
-    deadline = time.monotonic() + 90
-    while True:
-        assert process.poll() is None, "make run exited early"
-        try:
-            return httpx.get(f"{url}/healthz", timeout=1)
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, f"{url} did not start serving"
-            time.sleep(0.3)
 
 
 def test_make_run_serves_both_demo_nodes(tmp_path: Path) -> None:
@@ -42,8 +29,8 @@ def test_make_run_serves_both_demo_nodes(tmp_path: Path) -> None:
         start_new_session=True,
     )  # fmt: skip
     try:
-        ottawa = _wait_for_health(f"http://127.0.0.1:{port}", process)
-        new_delhi = _wait_for_health(f"http://127.0.0.1:{port + 1}", process)
+        ottawa = wait_until_healthy(f"http://127.0.0.1:{port}", process, timeout=90)
+        new_delhi = wait_until_healthy(f"http://127.0.0.1:{port + 1}", process, timeout=90)
         assert (ottawa.json()["node"], ottawa.json()["party"]) == ("ottawa", "ca")
         assert (new_delhi.json()["node"], new_delhi.json()["party"]) == ("new-delhi", "in")
     finally:

@@ -7,14 +7,10 @@ its own /api/v1/openapi.json drives the cases, each sent with the admin's bearer
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +22,7 @@ from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from tests.cli.test_cli import liaison
 from tests.ports import free_port
+from tests.servers import served
 
 pytestmark = pytest.mark.e2e
 Operation = schemathesis.APIOperation[Any, Any, Any, Any]
@@ -53,29 +50,8 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     with db.session(write=True) as session:
         collection_id = create_collection(session, "fuzz", owner_party="ca").id
     db.dispose()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base_url}/healthz")
+    with served(directory, free_port()) as base_url:
         yield Node(base_url, {"Authorization": f"Bearer {token}"}, collection_id)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
 
 
 def _operations(schema: schemathesis.BaseSchema) -> list[Operation]:

@@ -8,9 +8,6 @@ objects, manifest, single objects, versions and the date headers alike.
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +28,7 @@ from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
 from tests.factories import indicator
 from tests.ports import free_port
+from tests.servers import served
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
@@ -91,24 +89,8 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     """A fresh node served by `liaison serve` for the whole module."""
     directory = tmp_path_factory.mktemp("taxii") / "node"
     tokens, collection_id = _prepare(directory)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
-        yield Node(f"http://127.0.0.1:{port}/taxii2/", tokens, collection_id)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served(directory, free_port()) as url:
+        yield Node(f"{url}/taxii2/", tokens, collection_id)
 
 
 def _labelled(

@@ -8,15 +8,11 @@ key, a key claimed for the wrong node, and a forged new version of an object new
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
@@ -39,6 +35,7 @@ from liaison.store.models import StixObject, SyncCheckpoint
 from liaison.store.objects import Origin, add_objects
 from tests.factories import indicator
 from tests.ports import free_port
+from tests.servers import served
 
 GOOD = 5
 WASHINGTON_KEY = Ed25519PrivateKey.generate()
@@ -98,24 +95,8 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
     directory = tmp_path_factory.mktemp("sync") / "ottawa"
     port = free_port()
     public_key, token = _prepare_remote(directory, port)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{url}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+    with served(directory, port) as url:
         yield Remote(url, public_key, token)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ import orjson
 import pytest
 
 from liaison.stix.tlp import Tlp
-from tests.e2e.test_federation import TAXII, _collection_id, _handled, _prepare, _wait
+from tests.e2e.test_federation import TAXII, _collection_id, _handled, _prepare
 from tests.ports import free_port
+from tests.servers import wait_until_healthy
 
 pytestmark = pytest.mark.e2e
 VISIBLE_WITHIN_S = 1.5
@@ -42,7 +43,7 @@ class Setup:
     def start_ottawa(self) -> None:
         """(Re)start Ottawa's `liaison serve` and wait until it answers."""
         self.server = _serve(self.ottawa)
-        _wait(self.ottawa_url)
+        wait_until_healthy(self.ottawa_url)
 
 
 def _serve(directory: Path) -> subprocess.Popen[bytes]:
@@ -60,7 +61,7 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
     state = Setup(tmp_path / "ottawa", tmp_path / "new-delhi", *urls, alice, bob, delhi)
     try:
         state.start_ottawa()
-        _wait(urls[1])
+        wait_until_healthy(urls[1])
         yield state
     finally:
         for server in (state.server, delhi):
