@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from liaison.access.auth import authenticate
 from liaison.access.passwords import verify_password
-from liaison.cli import app
 from liaison.config import load_settings
-from liaison.errors import AuthenticationFailed, Conflict, InvalidInput, LiaisonError, NotFound
+from liaison.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from liaison.node import initialise_node
 from liaison.store.database import Database
 from liaison.store.models import Principal
+from tests.cli.inprocess import fails, ok, run
 from tests.factories import indicator
 
 PASSWORD = "correct horse battery staple"
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -30,27 +27,6 @@ def node(tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> Pat
     directory = tmp_path / "node"
     initialise_node(directory, "ottawa", "ca")
     return directory
-
-
-def run(node: Path, *args: str, stdin: str | None = None) -> Result:
-    """Invoke the CLI in-process against `node`."""
-    return runner.invoke(app, [*args, "--dir", str(node)], input=stdin)
-
-
-def ok(node: Path, *args: str, stdin: str | None = None) -> dict[str, Any]:
-    """Run a command with --json, expect success, return its one JSON object."""
-    result = run(node, *args, "--json", stdin=stdin)
-    assert result.exit_code == 0, (result.output, result.exception)
-    value: dict[str, Any] = json.loads(result.stdout)
-    return value
-
-
-def fails(node: Path, error: type[LiaisonError], *args: str, stdin: str | None = None) -> str:
-    """Run a command, expect it to raise `error`, return the error's message."""
-    result = run(node, *args, stdin=stdin)
-    assert result.exit_code == 1
-    assert isinstance(result.exception, error), result.exception
-    return result.exception.message
 
 
 def store(node: Path) -> Database:

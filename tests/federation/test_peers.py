@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from typer.testing import CliRunner, Result
 
 from liaison.access.parties import add_party
-from liaison.cli import app
-from liaison.errors import ConfigError, Conflict, InvalidInput, LiaisonError, NotFound
+from liaison.errors import ConfigError, Conflict, InvalidInput, NotFound
 from liaison.federation.keys import key_id, public_key_text
 from liaison.federation.peers import (
     add_peer,
@@ -26,11 +22,11 @@ from liaison.federation.peers import (
 )
 from liaison.node import initialise_node
 from liaison.store.database import Database
+from tests.cli.inprocess import fails, ok, run
 
 KEY = Ed25519PrivateKey.generate()
 PUBLIC = public_key_text(KEY)
 URL = "https://new-delhi.example:8600"
-runner = CliRunner()
 
 
 def test_add_find_list_remove(db: Database) -> None:
@@ -102,27 +98,6 @@ def node(tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> Pat
     initialise_node(directory, "ottawa", "ca")
     assert run(directory, "party", "add", "in").exit_code == 0
     return directory
-
-
-def run(node: Path, *args: str, stdin: str | None = None) -> Result:
-    """Invoke the CLI in-process against `node`."""
-    return runner.invoke(app, [*args, "--dir", str(node)], input=stdin)
-
-
-def ok(node: Path, *args: str, stdin: str | None = None) -> dict[str, Any]:
-    """Run a command with --json, expect success, return its JSON object."""
-    result = run(node, *args, "--json", stdin=stdin)
-    assert result.exit_code == 0, (result.output, result.exception)
-    value: dict[str, Any] = json.loads(result.stdout)
-    return value
-
-
-def fails(node: Path, error: type[LiaisonError], *args: str, stdin: str | None = None) -> str:
-    """Run a command, expect `error`, return its message."""
-    result = run(node, *args, stdin=stdin)
-    assert result.exit_code == 1
-    assert isinstance(result.exception, error), result.exception
-    return result.exception.message
 
 
 ADD = ("peer", "add", "new-delhi", "--url", URL, "--public-key", PUBLIC, "--party", "in")

@@ -1,0 +1,238 @@
+"""Cross-checking a real `liaison serve` peer ("ottawa") from a local node ("new-delhi").
+
+Each test gets a fresh ottawa whose audit log the test grows, forks or re-signs in ottawa's own
+store (with ottawa's key) while it is served.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import delete, select, update
+from typer.testing import CliRunner
+
+from liaison.access.models import Role
+from liaison.access.parties import add_party, add_principal
+from liaison.access.tokens import issue_token
+from liaison.audit.heads import HeadSigner, sign_head
+from liaison.audit.log import Event, record_many, sign_now
+from liaison.audit.peers import ALARM_KIND, check_peer, check_peers
+from liaison.cli import app
+from liaison.config import Settings, load_settings
+from liaison.federation.keys import load_key, public_key_text
+from liaison.federation.peers import add_peer, find_peer, store_peer_credential
+from liaison.federation.sync_client import PeerUnreachable
+from liaison.node import initialise_node
+from liaison.store.database import Database
+from liaison.store.models import AuditEntry, AuditNode, AuditState, Peer, TreeHead
+from tests.ports import free_port
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Ottawa as served: its URL, directory, public key and the token it issued to new-delhi."""
+
+    url: str
+    directory: Path
+    public_key: str
+    token: str
+
+
+def _events(count: int, tag: str = "v1") -> list[Event]:
+    return [Event("test.event", "test", {"n": n, "tag": tag}) for n in range(count)]
+
+
+def _append(remote: Remote, events: list[Event], *, wipe: bool = False) -> None:
+    """Append `events` to ottawa's log (after wiping it: a rewritten history) and sign a head."""
+    db = Database(load_settings(remote.directory).store_url)
+    signer = HeadSigner(load_key(remote.directory / "node.key"), every=10**9, seconds=10**9)
+    try:
+        with db.session(write=True) as session:
+            if wipe:
+                for table in (AuditEntry, AuditNode, TreeHead):
+                    session.execute(delete(table))
+                session.execute(
+                    update(AuditState).values(size=0, frontier="[]", head_size=0, head_at=0)
+                )
+            record_many(session, events)
+            sign_now(session, signer)
+    finally:
+        db.dispose()
+
+
+def _log_events(remote: Remote) -> list[Event]:
+    """Ottawa's current entries as events to replay."""
+    db = Database(load_settings(remote.directory).store_url)
+    try:
+        with db.session() as session:
+            rows = session.execute(
+                select(AuditEntry.kind, AuditEntry.actor, AuditEntry.entry).order_by(
+                    AuditEntry.index
+                )
+            ).all()
+    finally:
+        db.dispose()
+    return [Event(kind, actor, orjson.loads(text)["details"]) for kind, actor, text in rows]
+
+
+def _prepare(directory: Path, port: int) -> tuple[str, str]:
+    node = initialise_node(directory, "ottawa", "ca", port=port)
+    db = Database(load_settings(directory).store_url)
+    try:
+        with db.session(write=True) as session:
+            add_party(session, "in")
+            peer = add_principal(session, "new-delhi", party="in", role=Role.PEER)
+            token = issue_token(session, peer).value
+    finally:
+        db.dispose()
+    return node.public_key, token
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Iterator[Remote]:
+    """A fresh ottawa served by `liaison serve`, with a signed head over its first entries."""
+    directory = tmp_path / "ottawa"
+    port = free_port()
+    public_key, token = _prepare(directory, port)
+    served = Remote(f"http://127.0.0.1:{port}", directory, public_key, token)
+    _append(served, _events(3))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{served.url}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        yield served
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _local(directory: Path, db: Database, name: str, url: str, public_key: str) -> Settings:
+    """New-delhi with `name` registered as a peer at `url`, in the `db` store."""
+    initialise_node(directory, "new-delhi", "in")
+    settings = load_settings(directory).model_copy(update={"database_url": db.url})
+    with db.session(write=True) as session:
+        add_party(session, "ca")
+        add_peer(session, name, url=url, public_key_text=public_key, party="ca")
+    return settings
+
+
+@pytest.fixture
+def local(tmp_path: Path, db: Database, remote: Remote) -> Settings:
+    """New-delhi, holding ottawa's token."""
+    settings = _local(tmp_path / "new-delhi", db, "ottawa", remote.url, remote.public_key)
+    store_peer_credential(settings.dir, "ottawa", remote.token)
+    return settings
+
+
+def _ottawa(db: Database) -> Peer:
+    with db.session() as session:
+        peer = find_peer(session, "ottawa")
+        session.expunge(peer)
+    return peer
+
+
+def _alarm_entries(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEntry.entry).where(AuditEntry.kind == ALARM_KIND)))
+
+
+def _cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    monkeypatch.setenv("LIAISON_DATABASE_URL", str(settings.database_url))
+    result = CliRunner().invoke(app, ["audit", "peers", "--dir", str(settings.dir), *args])
+    return result.exit_code, result.output
+
+
+def test_a_growing_log_is_consistent(db: Database, local: Settings, remote: Remote) -> None:
+    first = check_peer(db, local, _ottawa(db))
+    _append(remote, _events(5, "v2"))
+    second = check_peer(db, local, _ottawa(db))
+    assert second.consistent and second.alarm is None
+    assert first.size is not None and second.size is not None and second.size > first.size
+    assert second.checked_at is not None and first.checked_at is not None
+    again = check_peer(db, local, _ottawa(db))
+    assert again.size == second.size and again.root_hash == second.root_hash
+    assert _alarm_entries(db) == []
+
+
+def test_a_forked_log_raises_the_alarm(
+    db: Database,
+    local: Settings,
+    remote: Remote,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    held = check_peer(db, local, _ottawa(db))
+    events = _log_events(remote)
+    events[1] = Event(events[1].kind, events[1].actor, {"rewritten": True})
+    _append(remote, [*events, *_events(2, "after")], wipe=True)
+    with caplog.at_level(logging.ERROR, logger="liaison.audit.peers"):
+        status = check_peer(db, local, _ottawa(db))
+    assert not status.consistent and status.alarm is not None
+    assert "does not extend" in status.alarm
+    assert status.size == held.size and status.root_hash == held.root_hash
+    assert any("ottawa" in message for message in caplog.messages)
+    assert len(_alarm_entries(db)) == 1
+    code, output = _cli(local, monkeypatch)
+    assert code == 1
+    assert "ottawa" in output and "alarm" in output
+    assert len(_alarm_entries(db)) == 1  # the same forked head is not recorded twice
+
+
+def test_a_badly_signed_head_raises_the_alarm(
+    db: Database, local: Settings, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_peer(db, local, _ottawa(db))
+    _append(remote, _events(2, "v2"))
+    store = Database(load_settings(remote.directory).store_url)
+    try:
+        with store.session(write=True) as session:
+            head = session.scalars(select(TreeHead).order_by(TreeHead.size.desc())).first()
+            assert head is not None
+            forged = sign_head(
+                Ed25519PrivateKey.generate(), head.size, bytes.fromhex(head.root_hash), 1
+            )
+            head.signature = forged.signature
+    finally:
+        store.dispose()
+    status = check_peer(db, local, _ottawa(db))
+    assert status.alarm is not None and "not signed" in status.alarm
+    code, output = _cli(local, monkeypatch, "--json")
+    assert code == 1
+    assert '"consistent":false' in output.replace(" ", "")
+
+
+def test_an_unreachable_peer_is_one_line_not_an_alarm(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    key = public_key_text(Ed25519PrivateKey.generate())
+    settings = _local(tmp_path / "new-delhi", db, "ottawa", url, key)
+    store_peer_credential(settings.dir, "ottawa", "token-value")
+    with pytest.raises(PeerUnreachable, match="ottawa"):
+        check_peer(db, settings, _ottawa(db))
+    errors: list[str] = []
+    check_peers(db, settings, [_ottawa(db)], errors.append)
+    assert len(errors) == 1 and "ottawa" in errors[0] and "\n" not in errors[0]
+    code, output = _cli(settings, monkeypatch)
+    assert code == 0
+    assert "not checked" in output and "no head held" in output
+    assert _alarm_entries(db) == []
