@@ -1,9 +1,10 @@
-"""`liaison audit …`: verify the whole log, sign a head now, print and check proofs offline."""
+"""`liaison audit …`: verify the log, sign a head, check proofs offline, cross-check peers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from liaison.audit import merkle, proofs
 from liaison.audit.heads import head_document, head_signature_valid, latest_head
 from liaison.audit.log import SIGNER_INFO, attach_signer, log_size, sign_now
+from liaison.audit.peers import PeerHeadStatus, check_peers, peer_status
 from liaison.audit.verify import verify_log
 from liaison.config import Settings
 from liaison.console import (
@@ -24,6 +26,7 @@ from liaison.console import (
     stdout,
 )
 from liaison.federation.keys import load_key
+from liaison.federation.peers import list_peers
 from liaison.store.models import TreeHead
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -151,3 +154,48 @@ def _print(result: dict[str, Any], json_output: bool) -> None:
     for key, value in result.items():
         shown = "\n  ".join(value) if isinstance(value, list) else value
         stdout.print(f"{key}: {shown}", highlight=False)
+
+
+@audit_app.command("peers")
+def peers(directory: DirOption = None, json_output: JsonOption = False) -> None:
+    """Fetch and check every peer's signed tree head now, then list them; exit 1 on an alarm."""
+    errors: list[str] = []
+    with node_store(directory) as (settings, db):
+        with db.session() as session:
+            known = list_peers(session)
+        check_peers(db, settings, known, errors.append)
+        with db.session() as session:
+            statuses = [peer_status(session, peer.name) for peer in known]
+    if json_output:
+        emit_json({"peers": [status.document() for status in statuses], "errors": errors})
+    else:
+        for error in errors:
+            stderr.print(f"[red]error:[/red] {error}", highlight=False)
+        for status in statuses:
+            _print_status(status)
+    if any(status.alarm for status in statuses):
+        raise typer.Exit(1)
+
+
+def _when(micros: int | None) -> str:
+    if micros is None:
+        return "never"
+    return datetime.fromtimestamp(micros / 1_000_000, UTC).isoformat(timespec="seconds")
+
+
+def _print_status(status: PeerHeadStatus) -> None:
+    """One peer's lines: its largest good head, the last check, and any alarm."""
+    if status.size is None:
+        line = f"{status.peer}: no head held"
+    else:
+        line = (
+            f"{status.peer}: size {status.size}, root {status.root_hash}, "
+            f"signed {_when(status.timestamp)}"
+        )
+    consistent = "yes" if status.consistent else "[red]NO[/red]"
+    stdout.print(
+        f"{line}, consistent {consistent}, last checked {_when(status.checked_at)}",
+        highlight=False,
+    )
+    if status.alarm:
+        stdout.print(f"  [red]alarm:[/red] {status.alarm}", highlight=False)

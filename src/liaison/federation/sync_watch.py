@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from liaison.audit.peers import check_when_due
 from liaison.config import Settings
 from liaison.errors import LiaisonError
 from liaison.federation.peers import peer_credential
@@ -131,6 +132,9 @@ class Watch:
                         listed = await asyncio.to_thread(client.collections)
                         state.remotes = {remote.id: remote for remote in listed}
                         self._follow(state, streams)
+                        await asyncio.to_thread(
+                            check_when_due, self.db, self.settings, state.peer, self.on_error
+                        )
                         dirty = set(state.remotes)
                     report = await asyncio.to_thread(
                         self._pull, state, client, keyring, sorted(dirty)
