@@ -172,17 +172,25 @@ def _store(directory: Path) -> Iterator[Database]:
 
 
 def _liaison(*arguments: str) -> subprocess.Popen[bytes]:
-    """Run a liaison command whose output goes to our stderr (stdout is for --json)."""
+    """Run a liaison command whose output goes to our stderr (stdout is for --json).
+
+    Each runs in its own session: the demo alone decides when its nodes stop, so a signal sent
+    to the terminal's process group reaches the demo, which then stops them in order.
+    """
     command = [sys.executable, "-m", "liaison", *arguments]
-    return subprocess.Popen(command, stdout=sys.stderr)  # noqa: S603 (our own CLI)
+    return subprocess.Popen(command, stdout=sys.stderr, start_new_session=True)  # noqa: S603 (our own CLI)
 
 
 def _wait_until_up(nodes: tuple[DemoNode, ...], processes: list[subprocess.Popen[bytes]]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     pending = list(nodes)
     while pending:
-        if any(process.poll() is not None for process in processes):
-            raise LiaisonError("a demo process stopped during start-up (see its output above)")
+        for process in processes:
+            if process.poll() is not None:
+                raise LiaisonError(
+                    f"`{' '.join(map(str, process.args[3:]))}` stopped during start-up with exit "  # type: ignore[index]
+                    f"status {process.returncode} (see its output above)"
+                )
         if time.monotonic() > deadline:
             raise LiaisonError(f"the demo nodes did not answer within {STARTUP_SECONDS} s")
         try:
