@@ -89,6 +89,7 @@ class Prepared(NamedTuple):
     expires_at: int | None
     releasable_to: str | None
     recipients: str | None
+    evaluated: bool
     body: str
 
 
@@ -120,6 +121,7 @@ def _prepared(obj: Mapping[str, Any]) -> Prepared:
         parse_timestamp_micros(retain_until) if retain_until else None,
         name_list(handling.get("releasable_to")),
         name_list(handling.get("recipients")),
+        bool(handling.get("evaluation")) and bool(handling.get("caveats")),
         orjson.dumps(obj).decode(),
     )
 

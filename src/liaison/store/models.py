@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,10 +49,15 @@ class Collection(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     default_tlp: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[int] = mapped_column(BigInteger)
+    pillar: Mapped[str | None] = mapped_column(String(40))
 
 
 class StixObject(Base):
-    """One stored version of one STIX object in one collection; never updated once written."""
+    """One stored version of one STIX object in one collection.
+
+    Its content never changes once written; only the egress `signature` cache and the `withdrawn`
+    marker (set on every version once the originator revokes the object) are filled in later.
+    """
 
     __tablename__ = "stix_objects"
 
@@ -75,10 +81,14 @@ class StixObject(Base):
     signature: Mapped[str | None] = mapped_column(Text)
     received_from: Mapped[str | None] = mapped_column(String(100))
     received_at: Mapped[int | None] = mapped_column(BigInteger)
+    evaluated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_stix_objects_collection_date_added", "collection_id", "date_added", unique=True),
         Index("ix_stix_objects_collection_type_date_added", "collection_id", "type", "date_added"),
+        Index("ix_stix_objects_id", "id"),
+        Index("ix_stix_objects_expires_at", "expires_at"),
     )
 
 

@@ -108,7 +108,7 @@ def _candidates(
 _COLUMNS = (
     "collection_id", "id", "modified", "type", "created", "spec_version", "date_added", "tlp",
     "origin_node", "origin_party", "releasable_to", "recipients", "revoked", "expires_at", "body",
-    "received_from", "received_at",
+    "received_from", "received_at", "evaluated",
 )  # fmt: skip
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -194,6 +194,7 @@ def _rows(
             "body": row.body,
             "received_from": origin.received_from,
             "received_at": date_added if origin.received_from else None,
+            "evaluated": row.evaluated,
         })  # fmt: skip
     return rows
 

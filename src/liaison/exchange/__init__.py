@@ -1,0 +1,1 @@
+"""Liaison workflows on top of sharing: requests for information, evaluations, exchange figures."""
