@@ -57,9 +57,9 @@ def authenticated(
     try:
         with db.session() as session:
             principal = authenticate(session, authorization)
-            return Caller(
-                principal.id, Viewer(principal.name, principal.party), Role(principal.role)
-            )
+            role = Role(principal.role)
+            viewer = Viewer(principal.name, principal.party, peer=role is Role.PEER)
+            return Caller(principal.id, viewer, role)
     except AuthenticationFailed as exc:
         if authorization:
             _record_failure(db, request, authorization, exc)

@@ -34,10 +34,12 @@ _SHAREABLE = (Tlp.CLEAR.value, Tlp.GREEN.value, Tlp.AMBER.value)
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who is asking: a principal's name and party."""
+    """Who is asking: a principal's name and party, and whether it is a peer node (what a peer
+    reads leaves this node)."""
 
     name: str
     party: str
+    peer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
