@@ -28,7 +28,7 @@ from liaison.access.models import Role
 from liaison.access.parties import add_party, add_principal
 from liaison.access.tokens import issue_token
 from liaison.config import load_settings
-from liaison.federation.keys import key_id, load_key
+from liaison.federation.keys import key_id, load_key, verify_key
 from liaison.federation.peers import add_peer, store_peer_credential
 from liaison.federation.signing import verify_object
 from liaison.node import initialise_node
@@ -157,7 +157,7 @@ def test_policy_decides_what_reaches_the_peer(nodes: Nodes) -> None:
     ).json()["objects"]
     assert [obj["id"] for obj in seen] == [shared["id"]]
     ottawa_key = load_key(nodes.ottawa / "node.key").public_key()
-    assert verify_object(seen[0], {key_id(ottawa_key): ottawa_key}) == "ottawa"
+    assert verify_object(seen[0], {key_id(ottawa_key): verify_key(ottawa_key)}) == "ottawa"
     exported = liaison("export", "--dir", str(nodes.new_delhi), "--collection", "exchange")
     ids = {obj["id"] for obj in json.loads(exported.stdout)["objects"]}
     assert shared["id"] in ids

@@ -9,26 +9,29 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from liaison.errors import InvalidInput
-from liaison.federation.keys import key_id
+from liaison.federation.keys import key_id, signing_key, verify_key
 from liaison.federation.signing import (
     SIGNATURE_EXTENSION_ID,
     SignatureInvalid,
+    b64decode,
+    b64encode,
     signature_extension,
     signed_content,
     signer_of,
     verify_object,
     with_signature,
 )
+from liaison.stix.canonical import canonical_json
 from liaison.stix.extensions import HANDLING_EXTENSION_ID, published_definitions
 from tests.factories import indicator
 
 KEY = Ed25519PrivateKey.generate()
-KEYS = {key_id(KEY): KEY.public_key()}
+KEYS = {key_id(KEY): verify_key(KEY.public_key())}
 
 
 def signed(obj: dict[str, Any], key: Ed25519PrivateKey = KEY) -> dict[str, Any]:
     """`obj` signed by node ottawa with `key`."""
-    return with_signature(obj, signature_extension(obj, key, key_id(key), "ottawa"))
+    return with_signature(obj, signature_extension(obj, signing_key(key), key_id(key), "ottawa"))
 
 
 def test_round_trip() -> None:
@@ -38,6 +41,17 @@ def test_round_trip() -> None:
     assert verify_object(result, KEYS) == "ottawa"
     assert obj == indicator(1), "signing does not change its input"
     assert signed_content(result) == obj, "without the extension, the object is what was signed"
+
+
+def test_signatures_are_plain_ed25519_whichever_library_makes_them() -> None:
+    """libsodium signs and verifies; OpenSSL (through `cryptography`) must agree both ways."""
+    obj = indicator(11)
+    by_sodium = signed(obj)["extensions"][SIGNATURE_EXTENSION_ID]["signature"]
+    KEY.public_key().verify(b64decode(by_sodium), canonical_json(obj))
+    by_openssl = b64encode(KEY.sign(canonical_json(obj)))
+    assert by_openssl == by_sodium, "Ed25519 signatures are deterministic (RFC 8032)"
+    extension = {"node": "ottawa", "key_id": key_id(KEY), "signature": by_openssl}
+    assert verify_object(with_signature(obj, extension), KEYS) == "ottawa"
 
 
 def test_signature_sits_beside_other_extensions() -> None:
@@ -51,7 +65,7 @@ def test_signature_sits_beside_other_extensions() -> None:
 def test_resigning_replaces_the_signature() -> None:
     other = Ed25519PrivateKey.generate()
     twice = signed(signed(indicator(3)), other)
-    assert verify_object(twice, {key_id(other): other.public_key()}) == "ottawa"
+    assert verify_object(twice, {key_id(other): verify_key(other.public_key())}) == "ottawa"
 
 
 def test_signature_is_over_canonical_form_not_key_order() -> None:
@@ -78,7 +92,8 @@ def test_tampered_other_extension() -> None:
 def test_wrong_key_under_a_known_key_id() -> None:
     impostor = Ed25519PrivateKey.generate()
     forged = with_signature(
-        indicator(7), signature_extension(indicator(7), impostor, key_id(KEY), "ottawa")
+        indicator(7),
+        signature_extension(indicator(7), signing_key(impostor), key_id(KEY), "ottawa"),
     )
     with pytest.raises(SignatureInvalid, match="does not match the content"):
         verify_object(forged, KEYS)

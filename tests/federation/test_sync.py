@@ -22,7 +22,7 @@ from liaison.access.parties import add_party, add_principal
 from liaison.access.tokens import issue_token
 from liaison.config import Settings, load_settings
 from liaison.federation import sync_client
-from liaison.federation.keys import key_id, load_key, public_key_text
+from liaison.federation.keys import key_id, load_key, public_key_text, signing_key
 from liaison.federation.peers import add_peer, find_peer, store_peer_credential
 from liaison.federation.signing import signature_extension, with_signature
 from liaison.federation.sync import SyncReport, sync_peer
@@ -53,7 +53,7 @@ class Remote:
 
 
 def _signed(obj: dict[str, Any], key: Ed25519PrivateKey, node: str) -> dict[str, Any]:
-    return with_signature(obj, signature_extension(obj, key, key_id(key), node))
+    return with_signature(obj, signature_extension(obj, signing_key(key), key_id(key), node))
 
 
 def _crafted(ottawa_key: Ed25519PrivateKey) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from liaison.access.models import Role
 from liaison.access.parties import add_principal
 from liaison.access.tokens import issue_token
-from liaison.federation.keys import generate_key, key_id
+from liaison.federation.keys import generate_key, key_id, signing_key, verify_key
 from liaison.federation.signing import (
     SIGNATURE_EXTENSION_ID,
     signature_extension,
@@ -63,7 +63,7 @@ def test_peer_gets_signed_objects(
     handling = {HANDLING_EXTENSION_ID: {"extension_type": "property-extension"}}
     sent = [indicator(1), indicator(2, extensions=handling), ipv4("198.51.100.7")]
     node.post(sent)
-    keys = {key_id(node_key): node_key.public_key()}
+    keys = {key_id(node_key): verify_key(node_key.public_key())}
     for served in (objects(node, peer), objects(node, peer)):  # first signs, second uses cache
         assert len(served) == 3
         for obj in served:
@@ -79,7 +79,7 @@ def test_single_object_endpoint_is_signed(
     node.post([indicator(3)])
     url = f"{node.objects_url}{indicator(3)['id']}/"
     [obj] = objects(node, peer, url)
-    assert verify_object(obj, {key_id(node_key): node_key.public_key()}) == "ottawa"
+    assert verify_object(obj, {key_id(node_key): verify_key(node_key.public_key())}) == "ottawa"
 
 
 def test_other_callers_get_the_stored_body(node: Node, db: Database, peer: str) -> None:
@@ -95,13 +95,14 @@ def test_received_signature_is_relayed_unchanged(
 ) -> None:
     origin = Ed25519PrivateKey.generate()
     received = with_signature(
-        indicator(5), signature_extension(indicator(5), origin, key_id(origin), "new-delhi")
+        indicator(5),
+        signature_extension(indicator(5), signing_key(origin), key_id(origin), "new-delhi"),
     )
     node.post([received])
     for _ in range(2):
         [obj] = objects(node, peer)
         assert obj == received
-        assert verify_object(obj, {key_id(origin): origin.public_key()}) == "new-delhi"
+        assert verify_object(obj, {key_id(origin): verify_key(origin.public_key())}) == "new-delhi"
     assert objects(node, "bob") == [received]
     assert received["extensions"][SIGNATURE_EXTENSION_ID]["signature"] in (
         cached(db)[indicator(5)["id"]] or ""

@@ -18,8 +18,8 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 
 from liaison.errors import InvalidInput
 from liaison.stix.canonical import canonical_json
@@ -55,24 +55,26 @@ def signed_content(obj: Mapping[str, Any]) -> dict[str, Any]:
     return content
 
 
-def _b64encode(raw: bytes) -> str:
+def b64encode(raw: bytes) -> str:
+    """Bytes as base64url without padding, the form signatures and keys travel in."""
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def _b64decode(text: str) -> bytes:
+def b64decode(text: str) -> bytes:
+    """The bytes of unpadded base64url text."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def signature_extension(
-    obj: Mapping[str, Any], key: Ed25519PrivateKey, key_id: str, node: str
+    obj: Mapping[str, Any], key: SigningKey, key_id: str, node: str
 ) -> dict[str, Any]:
     """The signature extension body for `obj`, signed by `node` with `key` (id `key_id`)."""
-    signature = key.sign(canonical_json(signed_content(obj)))
+    signature = key.sign(canonical_json(signed_content(obj))).signature
     return {
         "extension_type": "property-extension",
         "node": node,
         "key_id": key_id,
-        "signature": _b64encode(signature),
+        "signature": b64encode(signature),
     }
 
 
@@ -105,7 +107,7 @@ def signer_of(obj: Mapping[str, Any]) -> tuple[str, str] | None:
     return node, key_id
 
 
-def verify_object(obj: Mapping[str, Any], keys: Mapping[str, Ed25519PublicKey]) -> str:
+def verify_object(obj: Mapping[str, Any], keys: Mapping[str, VerifyKey]) -> str:
     """Check the object's liaison signature against `keys` (key_id → key); return the signing node.
 
     Raises SignatureInvalid saying why: no signature, a malformed one, an unknown key, or content
@@ -124,12 +126,12 @@ def verify_object(obj: Mapping[str, Any], keys: Mapping[str, Ed25519PublicKey]) 
     if public is None:
         raise SignatureInvalid(f"{where}: signed with unknown key {key_id} (claimed by {node})")
     try:
-        raw = _b64decode(signature)
+        raw = b64decode(signature)
     except (binascii.Error, ValueError):
         raise SignatureInvalid(f"{where}: signature is not base64url") from None
     try:
-        public.verify(raw, canonical_json(signed_content(obj)))
-    except InvalidSignature:
+        public.verify(canonical_json(signed_content(obj)), raw)
+    except (BadSignatureError, ValueError):
         raise SignatureInvalid(
             f"{where}: signature does not match the content (signed by {node}, key {key_id})"
         ) from None

@@ -46,6 +46,7 @@ from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from liaison.store.models import Collection, Peer, SyncCheckpoint
 from liaison.store.objects import Origin, add_objects
+from liaison.store.retention import expired_on_arrival
 from liaison.workers import process_pool, split
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,24 @@ def _add_admissible(
     return 0, 0, rejected
 
 
+def _unexpired(items: Sequence[Signed]) -> tuple[list[Signed], list[Rejection]]:
+    """The items whose retain-until has not passed, and rejections of the rest.
+
+    A purged object must not come back: a peer that still holds it (it has not purged yet, or
+    relays it) is refused, and the checkpoint moves past it.
+    """
+    now = now_micros()
+    kept: list[Signed] = []
+    expired: list[Rejection] = []
+    for item in items:
+        reason = expired_on_arrival(item.obj, now)
+        if reason is None:
+            kept.append(item)
+        else:
+            expired.append(rejection(item.obj, reason))
+    return kept, expired
+
+
 Verified = tuple[list[Signed], list[Rejection]]
 """A page's objects signed by a trusted node, and its rejections (`check_signatures`)."""
 
@@ -232,6 +251,8 @@ def _store_page(
     with db.session(write=True) as session:
         accepted, duplicates, refused = check_history(session, signed, report.local_id)
         rejected += refused
+        accepted, expired = _unexpired(accepted)
+        rejected += expired
         collection = session.get_one(Collection, report.local_id)
         by_signer: dict[str, list[Signed]] = {}
         for item in accepted:

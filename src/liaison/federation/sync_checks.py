@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.signing import VerifyKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.federation.keys import key_id, public_key_text
+from liaison.federation.keys import key_id, public_key_text, verify_key
 from liaison.federation.peers import parse_public_key
 from liaison.federation.signing import SignatureInvalid, signed_content, signer_of, verify_object
 from liaison.stix.timestamps import version_key
@@ -73,12 +74,14 @@ class Keyring:
         return cls(public_keys, owners, parties)
 
     @property
-    def keys(self) -> dict[str, Ed25519PublicKey]:
+    def keys(self) -> dict[str, VerifyKey]:
         """The public keys by key id, parsed."""
         return {kid: _parsed_key(text) for kid, text in self.public_keys.items()}
 
 
-_parsed_key = functools.cache(parse_public_key)
+@functools.cache
+def _parsed_key(text: str) -> VerifyKey:
+    return verify_key(parse_public_key(text))
 
 
 def object_version(obj: Mapping[str, Any]) -> str | None:

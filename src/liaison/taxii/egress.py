@@ -17,7 +17,7 @@ from typing import Any
 from typing import cast as typed
 
 import orjson
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.signing import SigningKey
 from sqlalchemy import (
     ColumnElement,
     Table,
@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from liaison.config import Settings
 from liaison.errors import ConfigError
 from liaison.federation import signing
-from liaison.federation.keys import key_id, load_key
+from liaison.federation.keys import key_id, load_key, signing_key
 from liaison.store.database import Database
 from liaison.store.models import StixObject
 
@@ -45,7 +45,7 @@ class EgressSigner:
     """This node's name and key, as it signs the objects it serves to peers."""
 
     node: str
-    key: Ed25519PrivateKey
+    key: SigningKey
     key_id: str
 
     def extension(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def load_egress_signer(settings: Settings) -> EgressSigner | None:
     if not settings.key_path.exists():
         return None
     key = load_key(settings.key_path)
-    return EgressSigner(settings.node_name, key, key_id(key))
+    return EgressSigner(settings.node_name, signing_key(key), key_id(key))
 
 
 def require_signer(signer: EgressSigner | None, settings: Settings) -> EgressSigner:
