@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
 
+from liaison.access.parties import add_party
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.tlp import Tlp
 from liaison.store import admission
@@ -81,6 +82,8 @@ def measure_store(url: str, objects: list[dict[str, Any]], *, workers: bool) -> 
     """
     db = Database(url)
     upgrade(db)
+    with db.session(write=True) as session:
+        add_party(session, "ca")
     admission.PARALLEL_MIN_OBJECTS = 20_000 if workers else len(objects) + 1
     if workers:
         wait(start_workers())  # `liaison import` starts them while it reads a large file

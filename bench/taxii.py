@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,9 +177,15 @@ def medallion(workdir: Path) -> Iterator[Target]:
         yield Target("medallion (memory)", f"{base}/api1/collections/{collection_id}/", auth)
 
 
+LIAISON = [sys.executable, "-m", "liaison"]
+
+
 @contextmanager
-def liaison(workdir: Path) -> Iterator[Target]:
-    """`liaison serve` for a fresh node on SQLite, with the collection `bench` owned by "ca"."""
+def liaison(workdir: Path, command: Sequence[str] = LIAISON) -> Iterator[Target]:
+    """`liaison serve` for a fresh node on SQLite, with the collection `bench` owned by "ca".
+
+    `command` runs the CLI (another launcher may patch the code before it starts).
+    """
     node = workdir / "node"
     init = subprocess.run(
         [sys.executable, "-m", "liaison", "init", "--dir", str(node), "--node-name", "bench", "--party", "ca", "--json"],
@@ -194,9 +200,9 @@ def liaison(workdir: Path) -> Iterator[Target]:
     db.dispose()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "liaison", "serve", "--dir", str(node), "--port", str(port)]
+    serve = [*command, "serve", "--dir", str(node), "--port", str(port)]
     log = workdir / "liaison.log"
-    with running(command, log) as process:
+    with running(serve, log) as process:
         wait_for(f"{base}/taxii2/", auth, process, log)
         yield Target("liaison (SQLite)", f"{base}/taxii2/api/collections/{collection_id}/", auth)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -19,7 +21,10 @@ from liaison.audit import routes as audit_routes
 from liaison.audit.log import attach_signer
 from liaison.config import Settings
 from liaison.errors import AuthenticationFailed, LiaisonError
+from liaison.exchange import grade_routes, rfi_routes, stats_routes
+from liaison.store import withdrawal_routes
 from liaison.store.migrate import open_store
+from liaison.store.retention import run_periodically
 from liaison.streams import routes as stream_routes
 from liaison.taxii import objects as taxii_objects
 from liaison.taxii import routes as taxii_routes
@@ -43,9 +48,17 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.db = open_store(settings.store_url)
         if settings.key_path.exists():
             attach_signer(app.state.db, settings)
+        interval = settings.retention.interval
+        purging = (
+            asyncio.create_task(run_periodically(app.state.db, interval)) if interval else None
+        )
         try:
             yield
         finally:
+            if purging is not None:
+                purging.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await purging
             app.state.db.dispose()
 
     app = FastAPI(
@@ -63,6 +76,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(taxii_objects.router)
     app.include_router(stream_routes.router)
     app.include_router(audit_routes.router)
+    app.include_router(rfi_routes.router)
+    app.include_router(grade_routes.router)
+    app.include_router(stats_routes.router)
+    app.include_router(withdrawal_routes.router)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:

@@ -16,11 +16,15 @@ from liaison.audit.cli import audit_app
 from liaison.config import load_settings, resolve_dir
 from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
 from liaison.demo.cli import demo_app
+from liaison.exchange.grade_cli import grade_command, grades_command
+from liaison.exchange.rfi_cli import rfi_app
+from liaison.exchange.stats_cli import stats_command
 from liaison.federation.cli import peer_app
 from liaison.federation.sync_cli import sync_command
 from liaison.node import initialise_node
 from liaison.store.cli import db_app, export_command, import_command
 from liaison.store.collection_cli import collection_app
+from liaison.store.lifecycle_cli import retention_app, withdraw_command
 from liaison.tls import uvicorn_tls_arguments
 
 app = typer.Typer(
@@ -38,9 +42,15 @@ app.add_typer(token_app, name="token")
 app.add_typer(collection_app, name="collection")
 app.add_typer(peer_app, name="peer")
 app.add_typer(audit_app, name="audit")
+app.add_typer(rfi_app, name="rfi")
+app.add_typer(retention_app, name="retention")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("sync")(sync_command)
+app.command("grade")(grade_command)
+app.command("grades")(grades_command)
+app.command("stats")(stats_command)
+app.command("withdraw")(withdraw_command)
 
 
 def _version(value: bool) -> None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from liaison.errors import ConfigError
@@ -33,10 +33,33 @@ class PeerSettings(BaseModel):
     public_key: str
 
 
+class ReleaseSettings(BaseModel):
+    """What this node asks of an object before it releases it to a peer (`[release]`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    require_evaluation: bool = Field(
+        default=False,
+        description="Hold back from peers every object without an evaluation and caveats.",
+    )
+
+
+class RetentionSettings(BaseModel):
+    """How often `liaison serve` purges objects past their retain-until (`[retention]`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    interval: int = Field(
+        default=3600, ge=0, description="Seconds between purges by `liaison serve`; 0: never."
+    )
+
+
 class Settings(BaseSettings):
     """Everything a node needs to run. See docs/configuration.md for each key."""
 
-    model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="LIAISON_", env_nested_delimiter="__", extra="forbid"
+    )
 
     dir: Path = Field(default=DEFAULT_DIR, description="Node directory (settings, key, store).")
     node_name: str = Field(description="This node's name, e.g. 'ottawa'.")
@@ -65,6 +88,12 @@ class Settings(BaseSettings):
         default=60, ge=0, description="Sign an audit tree head at least this often, in seconds."
     )
     peers: list[PeerSettings] = Field(default_factory=list, description="Federated peer nodes.")
+    release: ReleaseSettings = Field(
+        default_factory=ReleaseSettings, description="Release conditions for peers."
+    )
+    retention: RetentionSettings = Field(
+        default_factory=RetentionSettings, description="The scheduled retention purge."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from liaison.access.parties import add_party
-from liaison.access.visibility import Labels, Viewer, may_see, name_list, visible_clause
+from liaison.access.visibility import (
+    Labels,
+    Viewer,
+    labels_of,
+    may_see,
+    name_list,
+    visible_clause,
+)
 from liaison.stix.tlp import Tlp
 from liaison.store.collections import create_collection
 from liaison.store.database import Database
@@ -98,3 +105,105 @@ def test_sql_rendering_agrees_with_python_on_every_combination(db: Database) -> 
                 )
                 assert found == expected, (viewer, default)
                 assert 0 < len(found) < len(rows)
+
+
+PEER_NODE = Viewer("new-delhi", "in", peer=True)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "withdrawn", "revoked", "visible"),
+    [
+        (ALICE, True, False, False),  # the originator's own party sees nothing of it either
+        (ALICE, True, True, False),
+        (BOB, True, True, False),
+        (PEER_NODE, True, False, False),  # earlier versions: gone for peers too
+        (PEER_NODE, True, True, True),  # the revoked version carries the withdrawal onwards
+        (PEER_NODE, False, True, True),  # revoked, not (yet) marked: as any object
+        (PEER_NODE, False, False, True),
+        (BOB, False, False, True),
+    ],
+)
+def test_withdrawn_objects_are_served_to_no_one_but_peers_revoked_version(
+    viewer: Viewer, withdrawn: bool, revoked: bool, visible: bool
+) -> None:
+    labels = Labels("green", "ca", None, None, withdrawn=withdrawn, revoked=revoked)
+    assert may_see(viewer, labels, None) is visible
+
+
+def test_sql_rendering_agrees_on_withdrawn_and_revoked(db: Database) -> None:
+    flags = list(itertools.product([False, True], [False, True], LEVELS, [None, ["in"]]))
+    viewers = [ALICE, BOB, CAROL, PEER_NODE, Viewer("washington", "us", peer=True)]
+    with db.session(write=True) as session:
+        for party in ("ca", "in", "us"):
+            add_party(session, party)
+        collection = create_collection(session, "c", owner_party="ca", default_tlp=Tlp.GREEN)
+        for n, (withdrawn, revoked, tlp, releasable) in enumerate(flags):
+            session.add(StixObject(
+                collection_id=collection.id, id=f"note--{n}", modified="m", type="note",
+                created=None, spec_version="2.1", date_added=n, tlp=tlp, origin_node="n",
+                origin_party="ca", releasable_to=name_list(releasable), recipients=None,
+                revoked=revoked, withdrawn=withdrawn, expires_at=None, body={},
+            ))  # fmt: skip
+        session.flush()
+        rows = session.scalars(select(StixObject)).all()
+        for viewer in viewers:
+            expected = {row.id for row in rows if may_see(viewer, labels_of(row), "green")}
+            found = set(
+                session.scalars(select(StixObject.id).where(visible_clause(viewer, "green")))
+            )
+            assert found == expected, viewer
+            assert 0 < len(found) < len(rows)
+            assert not any(row.withdrawn and row.id in found for row in rows if not viewer.peer)
+
+
+GATED_PEER = Viewer("new-delhi", "in", peer=True, require_evaluation=True)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "labels", "visible"),
+    [
+        (GATED_PEER, Labels("green", "ca", None, None, evaluated=False), False),  # held back
+        (GATED_PEER, Labels("green", "ca", None, None, evaluated=True), True),
+        (GATED_PEER, Labels("green", "in", None, None, evaluated=False), True),  # its own party's
+        (GATED_PEER, Labels("red", "ca", None, None, evaluated=True), False),  # TLP still applies
+        (PEER_NODE, Labels("green", "ca", None, None, evaluated=False), True),  # setting off
+        (Viewer("bob", "in", require_evaluation=True), Labels("green", "ca", None, None), True),
+    ],
+)
+def test_peers_of_a_node_requiring_evaluation_see_only_evaluated_objects(
+    viewer: Viewer, labels: Labels, visible: bool
+) -> None:
+    assert may_see(viewer, labels, None) is visible
+
+
+def test_sql_rendering_agrees_on_evaluated(db: Database) -> None:
+    flags = list(itertools.product([False, True], ["ca", "in"], LEVELS, [None, ["in"]]))
+    viewers = [
+        ALICE, BOB, PEER_NODE, GATED_PEER, Viewer("bob", "in", require_evaluation=True),
+        Viewer("ottawa", "ca", peer=True, require_evaluation=True),
+    ]  # fmt: skip
+    with db.session(write=True) as session:
+        for party in ("ca", "in", "us"):
+            add_party(session, party)
+        collection = create_collection(session, "c", owner_party="ca", default_tlp=Tlp.AMBER)
+        for n, (evaluated, origin, tlp, releasable) in enumerate(flags):
+            session.add(StixObject(
+                collection_id=collection.id, id=f"note--{n}", modified="m", type="note",
+                created=None, spec_version="2.1", date_added=n, tlp=tlp, origin_node="n",
+                origin_party=origin, releasable_to=name_list(releasable), recipients=None,
+                revoked=False, evaluated=evaluated, expires_at=None, body={},
+            ))  # fmt: skip
+        session.flush()
+        rows = session.scalars(select(StixObject)).all()
+        found_by_viewer = {}
+        for viewer in viewers:
+            expected = {row.id for row in rows if may_see(viewer, labels_of(row), "amber")}
+            found = set(
+                session.scalars(select(StixObject.id).where(visible_clause(viewer, "amber")))
+            )
+            assert found == expected, viewer
+            assert 0 < len(found) < len(rows)
+            found_by_viewer[viewer] = found
+        held = {row.id for row in rows if not row.evaluated and row.origin_party == "ca"}
+        assert held & found_by_viewer[PEER_NODE]
+        assert not held & found_by_viewer[GATED_PEER]

@@ -7,8 +7,10 @@ store (with ottawa's key) while it is served.
 from __future__ import annotations
 
 import logging
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,9 +35,11 @@ from liaison.federation.keys import load_key, public_key_text
 from liaison.federation.peers import add_peer, find_peer, store_peer_credential
 from liaison.federation.sync_client import PeerUnreachable
 from liaison.node import initialise_node
+from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
 from liaison.store.models import AuditEntry, AuditNode, AuditState, Peer, TreeHead
 from tests.ports import free_port
+from tests.servers import served
 
 
 @dataclass(frozen=True)
@@ -236,3 +240,68 @@ def test_an_unreachable_peer_is_one_line_not_an_alarm(
     assert code == 0
     assert "not checked" in output and "no head held" in output
     assert _alarm_entries(db) == []
+
+
+def _stream_lines(url: str, token: str, lines: queue.Queue[str]) -> None:
+    """Read the collection stream at `url` as `token` into `lines` until the read times out."""
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with httpx.stream("GET", url, headers=headers, timeout=httpx.Timeout(5, read=4)) as answer:
+            for line in answer.iter_lines():
+                lines.put(line)
+    except httpx.ReadTimeout:
+        return
+
+
+def _alarm_data(lines: queue.Queue[str], deadline: float) -> dict[str, object] | None:
+    """The data of the first `alarm` event read before `deadline`, or None."""
+    alarm = False
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if line == "event: alarm":
+            alarm = True
+        elif alarm and line.startswith("data: "):
+            return dict(orjson.loads(line.removeprefix("data: ")))
+    return None
+
+
+def test_an_alarm_reaches_open_streams_but_not_peer_nodes(
+    db: Database, local: Settings, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_peer(db, local, _ottawa(db))
+    with db.session(write=True) as session:
+        add_party(session, "in")
+        officer = issue_token(session, add_principal(session, "bob", party="in", role=Role.OFFICER))
+        peer = issue_token(session, add_principal(session, "ottawa", party="ca", role=Role.PEER))
+        live = create_collection(session, "live", owner_party="in")
+        set_grant(session, live, "ca", read=True, write=False)
+        live_id = live.id
+    monkeypatch.setenv("LIAISON_DATABASE_URL", db.url)  # for the server process only
+    with served(local.dir, free_port()) as url:
+        monkeypatch.delenv("LIAISON_DATABASE_URL")
+        stream = f"{url}/api/v1/streams/{live_id}"
+        officer_lines: queue.Queue[str] = queue.Queue()
+        peer_lines: queue.Queue[str] = queue.Queue()
+        readers = [
+            threading.Thread(target=_stream_lines, args=(stream, officer.value, officer_lines)),
+            threading.Thread(target=_stream_lines, args=(stream, peer.value, peer_lines)),
+        ]
+        for reader in readers:
+            reader.start()
+        time.sleep(0.5)
+        events = _log_events(remote)
+        events[0] = Event(events[0].kind, events[0].actor, {"rewritten": True})
+        _append(remote, events, wipe=True)
+        assert not check_peer(db, local, _ottawa(db)).consistent
+        data = _alarm_data(officer_lines, time.monotonic() + 3)
+        for reader in readers:
+            reader.join()
+    assert data is not None, "the open stream announced the alarm"
+    assert data["peer"] == "ottawa" and data["kind"] == ALARM_KIND
+    assert "a second root" in str(data["reason"])
+    seen_by_peer = list(peer_lines.queue)
+    assert seen_by_peer and seen_by_peer[0].startswith("retry:"), "the peer's stream was open"
+    assert "event: alarm" not in seen_by_peer

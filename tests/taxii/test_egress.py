@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from liaison.federation.signing import (
 )
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.store.database import Database
-from liaison.store.models import StixObject
+from liaison.store.models import AuditEntry, StixObject
 from tests.factories import indicator, ipv4
 from tests.taxii.conftest import Node
 
@@ -107,3 +108,19 @@ def test_received_signature_is_relayed_unchanged(
     assert received["extensions"][SIGNATURE_EXTENSION_ID]["signature"] in (
         cached(db)[indicator(5)["id"]] or ""
     )
+
+
+def test_what_a_peer_reads_is_recorded_as_replicated(node: Node, db: Database, peer: str) -> None:
+    node.post([indicator(9)])
+    objects(node, peer)
+    objects(node, "bob")
+    with db.session() as session:
+        rows = session.execute(
+            select(AuditEntry.kind, AuditEntry.actor, AuditEntry.entry)
+            .order_by(AuditEntry.index.desc())
+            .limit(2)
+        ).all()
+    (officer_kind, officer, _), (peer_kind, actor, entry) = rows
+    assert (peer_kind, actor) == ("objects.replicated", peer)
+    assert orjson.loads(entry)["details"]["ids"] == [indicator(9)["id"]]
+    assert (officer_kind, officer) == ("objects.read", "bob")

@@ -22,6 +22,7 @@ from liaison.access.models import Role
 from liaison.access.tokens import PREFIX
 from liaison.access.visibility import Viewer
 from liaison.audit.log import record
+from liaison.config import Settings
 from liaison.errors import AuthenticationFailed
 from liaison.store.database import Database
 
@@ -52,13 +53,20 @@ class Caller:
 def authenticated(
     request: Request, authorization: Annotated[str | None, Security(_authorization)] = None
 ) -> Caller:
-    """FastAPI dependency: the principal the request's credentials prove, or a 401."""
+    """FastAPI dependency: the principal the request's credentials prove, or a 401.
+
+    Its Viewer carries the node's `release.require_evaluation`, so every read path applies it.
+    """
     db: Database = request.app.state.db
+    settings: Settings = request.app.state.settings
     try:
         with db.session() as session:
             principal = authenticate(session, authorization)
             role = Role(principal.role)
-            viewer = Viewer(principal.name, principal.party, peer=role is Role.PEER)
+            viewer = Viewer(
+                principal.name, principal.party, peer=role is Role.PEER,
+                require_evaluation=settings.release.require_evaluation,
+            )  # fmt: skip
             return Caller(principal.id, viewer, role)
     except AuthenticationFailed as exc:
         if authorization:

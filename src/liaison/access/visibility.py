@@ -13,6 +13,12 @@ The rule, given a read grant on the collection (checked by `collection_access`):
    share AMBER within their organisation and its clients on a need-to-know basis);
    AMBER+STRICT only to the parties it was released to (`releasable_to`), never beyond;
    RED only to the principals named in the handling extension's `recipients`.
+4. A node whose `release.require_evaluation` is on holds back from peer nodes every object
+   without an evaluation and caveats in its handling extension (`stix_objects.evaluated`).
+
+Above all of these: a withdrawn object (every version, once its originator revoked it; see
+`liaison.store.revocation`) is seen by no one, its originator's party included, except that peer
+nodes still see the revoked version itself, so the withdrawal propagates to every peer.
 
 An object a principal may not see is reported as absent, never as forbidden.
 """
@@ -22,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from liaison.errors import NotFound, PermissionDenied
@@ -35,11 +41,18 @@ _SHAREABLE = (Tlp.CLEAR.value, Tlp.GREEN.value, Tlp.AMBER.value)
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is asking: a principal's name and party, and whether it is a peer node (what a peer
-    reads leaves this node)."""
+    reads leaves this node). `require_evaluation` carries the node's `release.require_evaluation`
+    setting from the HTTP edge, where settings are known, to the policy on every read path."""
 
     name: str
     party: str
     peer: bool = False
+    require_evaluation: bool = False
+
+    @property
+    def evaluated_only(self) -> bool:
+        """Whether this viewer may only see objects with an evaluation and caveats (rule 4)."""
+        return self.peer and self.require_evaluation
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,9 @@ class Labels:
     origin_party: str
     releasable_to: str | None
     recipients: str | None
+    withdrawn: bool = False
+    revoked: bool = False
+    evaluated: bool = False
 
 
 def name_list(names: Iterable[str] | None) -> str | None:
@@ -65,8 +81,12 @@ def _listed(names: str | None, name: str) -> bool:
 
 def may_see(viewer: Viewer, labels: Labels, default_tlp: str | None) -> bool:
     """Whether `viewer`, holding a read grant on the collection, may see an object so labelled."""
+    if labels.withdrawn and not (viewer.peer and labels.revoked):
+        return False
     if labels.origin_party == viewer.party:
         return True
+    if viewer.evaluated_only and not labels.evaluated:
+        return False
     if labels.releasable_to is not None and not _listed(labels.releasable_to, viewer.party):
         return False
     tlp = labels.tlp or default_tlp
@@ -94,7 +114,13 @@ def visible_clause(viewer: Viewer, default_tlp: str | None) -> ColumnElement[boo
         and_(tlp == Tlp.AMBER_STRICT.value, _sql_listed(StixObject.releasable_to, viewer.party)),
         and_(tlp == Tlp.RED.value, _sql_listed(StixObject.recipients, viewer.name)),
     )
-    return or_(StixObject.origin_party == viewer.party, and_(released, by_tlp))
+    served: ColumnElement[bool] = StixObject.withdrawn.is_(false())
+    if viewer.peer:
+        served = or_(served, StixObject.revoked.is_(true()))
+    shared = and_(released, by_tlp)
+    if viewer.evaluated_only:
+        shared = and_(shared, StixObject.evaluated.is_(true()))
+    return and_(served, or_(StixObject.origin_party == viewer.party, shared))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,4 +176,7 @@ def require_collection(
 
 def labels_of(row: StixObject) -> Labels:
     """The policy's view of a stored row."""
-    return Labels(row.tlp, row.origin_party, row.releasable_to, row.recipients)
+    return Labels(
+        row.tlp, row.origin_party, row.releasable_to, row.recipients, row.withdrawn, row.revoked,
+        row.evaluated,
+    )  # fmt: skip

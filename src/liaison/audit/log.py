@@ -104,6 +104,12 @@ def _lock_state(session: Session, added: int, head_at: int | None = None) -> _St
     return _State(*session.execute(statement).one())
 
 
+def read_kind(by_peer: bool) -> str:
+    """The kind of the entry for objects served to a reader: what a peer node reads has left
+    this node (`objects.replicated`); anyone else's read is `objects.read`."""
+    return "objects.replicated" if by_peer else "objects.read"
+
+
 def record(session: Session, kind: str, actor: str, details: Mapping[str, Any]) -> int:
     """Append one entry in the session's transaction; return its index."""
     return record_many(session, [Event(kind, actor, details)])

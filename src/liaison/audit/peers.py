@@ -247,6 +247,36 @@ def peer_status(session: Session, peer: str) -> PeerHeadStatus:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PeerAlarm:
+    """A raised alarm about a peer's log: the peer, why, the offending root, when it was raised."""
+
+    peer: str
+    reason: str
+    root_hash: str
+    raised_at: int
+
+    def document(self) -> dict[str, Any]:
+        """The alarm as JSON values (the `data` of a stream's `alarm` event)."""
+        return {
+            "kind": ALARM_KIND, "peer": self.peer, "reason": self.reason,
+            "root_hash": self.root_hash, "raised_at": self.raised_at,
+        }  # fmt: skip
+
+
+def peer_alarms(session: Session) -> list[PeerAlarm]:
+    """Every alarm raised about a peer's log and still held, by peer."""
+    rows = session.scalars(
+        select(PeerTreeHead).where(PeerTreeHead.size == ALARM_SIZE).order_by(PeerTreeHead.peer)
+    )
+    return [
+        PeerAlarm(
+            row.peer, str(orjson.loads(row.signature)["reason"]), row.root_hash, row.timestamp
+        )
+        for row in rows
+    ]
+
+
 def check_peers(db: Database, settings: Settings, peers: Sequence[Peer], on_error: OnError) -> None:
     """Check every peer in turn; a peer that cannot be checked is one `on_error` line."""
     for peer in peers:

@@ -13,6 +13,7 @@ from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
 from liaison.demo.data import demo_objects
 from liaison.demo.twonodes import prepare_demo, running_demo
 from liaison.stix.tlp import Tlp
+from liaison.store.collections import find_collection
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
 
@@ -75,6 +76,8 @@ def load(
                 db, name, objects, origin=Origin(settings.node_name, settings.party), create=True,
                 default_tlp=Tlp.AMBER_STRICT,
             )  # fmt: skip
+            with db.session(write=True) as session:
+                find_collection(session, name).pillar = name  # named after their pillars
             loaded[name] = {"added": result.added, "duplicates": result.duplicates}
     if json_output:
         emit_json({"collections": loaded})

@@ -83,6 +83,7 @@ def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
         objects.append(_sdo(
             "relationship", f"indicates/{address}", Tlp.GREEN, author,
             relationship_type="indicates", source_ref=indicator["id"], target_ref=malware["id"],
+            extensions=handling,
         ))  # fmt: skip
     objects.append(_sdo(
         "indicator", "payload/northwind", Tlp.AMBER, author, name="NorthwindLocker loader domain",
@@ -114,7 +115,7 @@ def drugs_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
     )  # fmt: skip
     links = [
         _sdo("relationship", f"{kind}/{source['id']}", Tlp.AMBER, author, relationship_type="related-to",
-             source_ref=source["id"], target_ref=incident["id"])
+             source_ref=source["id"], target_ref=incident["id"], extensions=handling)
         for kind, source in (("supplier", supplier), ("broker", broker))
     ]  # fmt: skip
     return [supplier, broker, incident, *links]
@@ -138,9 +139,18 @@ def fraud_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
 
 
 def demo_objects(node_name: str, party: str, peer_party: str) -> dict[str, list[dict[str, Any]]]:
-    """The demo objects of one node, by pillar collection."""
-    identity = node_identity(node_name, party)
-    author, release = identity["id"], [party, peer_party]
+    """The demo objects of one node, by pillar collection.
+
+    Every object carries an evaluation and caveats, so the demo works with
+    `release.require_evaluation` on.
+    """
+    release = [party, peer_party]
+    identity = node_identity(node_name, party) | {
+        "extensions": _handling(
+            "name the sharing agency", "bilateral work plan (synthetic)", release
+        )
+    }
+    author = identity["id"]
     return {
         "drugs": [identity, *drugs_objects(author, release)],
         "cyber": [identity, *cyber_objects(author, release)],

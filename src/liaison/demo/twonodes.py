@@ -96,6 +96,7 @@ def _load_pillars(db: Database, node: DemoNode, peer: DemoNode) -> dict[str, str
         import_objects(db, name, objects, origin=origin, create=True, default_tlp=Tlp.AMBER_STRICT)
         with db.session(write=True) as session:
             collection = find_collection(session, name)
+            collection.pillar = name  # the demo's collections are named after their pillars
             set_grant(session, collection, peer.party, read=True, write=False)
             ids[name] = collection.id
     return ids

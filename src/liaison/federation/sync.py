@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from liaison.audit.log import record
 from liaison.config import Settings
-from liaison.errors import InvalidStix
 from liaison.federation.keys import load_key
 from liaison.federation.peers import list_peers, peer_credential
 from liaison.federation.sync_checks import (
@@ -31,7 +30,7 @@ from liaison.federation.sync_checks import (
     Rejection,
     Signed,
     check_history,
-    check_signatures,
+    check_page,
     rejection,
 )
 from liaison.federation.sync_client import (
@@ -42,6 +41,7 @@ from liaison.federation.sync_client import (
 )
 from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp
+from liaison.store.admission import Destination
 from liaison.store.collections import create_collection
 from liaison.store.database import Database
 from liaison.store.models import Collection, Peer, SyncCheckpoint
@@ -50,7 +50,7 @@ from liaison.store.retention import expired_on_arrival
 from liaison.workers import process_pool, split
 
 log = logging.getLogger(__name__)
-PARALLEL_MIN_PAGE = 200  # smaller pages are verified in a thread: not worth a process round trip
+PARALLEL_MIN_PAGE = 200  # smaller pages are checked in a thread: not worth a process round trip
 SyncProgress = Callable[[str, int], None]
 """Called with (collection title, objects received) after each stored page."""
 
@@ -137,31 +137,15 @@ def _local_collection(
     return checkpoint
 
 
-def _add_admissible(
+def _add_checked(
     session: Session, collection: Collection, items: Sequence[Signed], origin: Origin
-) -> tuple[int, int, list[Rejection]]:
-    """Store what the collection admits, in a savepoint; objects it refuses are rejected.
-
-    Returns (stored, duplicates, rejections).
-    """
-    pending = [item.obj for item in items]
-    rejected: list[Rejection] = []
-    while pending:
-        try:
-            with session.begin_nested():
-                result = add_objects(
-                    session, collection, pending, origin=origin,
-                    admit_in_workers=len(pending) >= PARALLEL_MIN_PAGE,
-                )  # fmt: skip
-        except InvalidStix as exc:
-            bad = {p.index for p in exc.problems if p.index is not None} or set(range(len(pending)))
-            for index in sorted(bad):
-                problems = [str(p) for p in exc.problems if p.index == index]
-                rejected.append(rejection(pending[index], "; ".join(problems) or exc.message))
-            pending = [obj for index, obj in enumerate(pending) if index not in bad]
-            continue
-        return result.added, result.duplicates, rejected
-    return 0, 0, rejected
+) -> tuple[int, int]:
+    """Store checked objects with the rows admission prepared for them: (stored, duplicates)."""
+    result = add_objects(
+        session, collection, [item.obj for item in items], origin=origin,
+        admitted=[item.row for item in items],
+    )  # fmt: skip
+    return result.added, result.duplicates
 
 
 def _unexpired(items: Sequence[Signed]) -> tuple[list[Signed], list[Rejection]]:
@@ -183,7 +167,7 @@ def _unexpired(items: Sequence[Signed]) -> tuple[list[Signed], list[Rejection]]:
 
 
 Verified = tuple[list[Signed], list[Rejection]]
-"""A page's objects signed by a trusted node, and its rejections (`check_signatures`)."""
+"""A page's objects signed by a trusted node and admitted, and its rejections (`check_page`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,14 +184,15 @@ def _checked_pages(
     remote: RemoteCollection,
     start: str | None,
     keyring: Keyring,
+    destination: Destination,
     stop: threading.Event | None,
 ) -> Iterator[CheckedPage]:
-    """The collection's pages after `start`, signatures checked, in order.
+    """The collection's pages after `start`, checked for `destination` (`check_page`), in order.
 
     Three stages overlap: a thread fetches the next page (the peer signs it meanwhile), the
-    worker processes verify the page before it (split between them; a small page is verified
-    by a thread instead), while the caller stores the one before that. At most two pages are held ahead. Ends after the last page, or after the
-    page in hand when `stop` is set.
+    worker processes check the page before it (split between them; a small page is checked by
+    a thread instead), while the caller stores the one before that. At most two pages are held
+    ahead. Ends after the last page, or after the page in hand when `stop` is set.
     """
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher,
@@ -217,10 +202,10 @@ def _checked_pages(
         def fetch(token: str | None) -> tuple[RemotePage, list[Future[Verified]]]:
             page = client.objects_page(remote.id, added_after=start, next_token=token)
             if len(page.objects) < PARALLEL_MIN_PAGE:
-                return page, [verifier.submit(check_signatures, page.objects, keyring)]
+                return page, [verifier.submit(check_page, page.objects, keyring, destination)]
             pool = process_pool()
             return page, [
-                pool.submit(check_signatures, part, keyring) for part in split(page.objects)
+                pool.submit(check_page, part, keyring, destination) for part in split(page.objects)
             ]
 
         ahead: Future[tuple[RemotePage, list[Future[Verified]]]] | None
@@ -261,10 +246,9 @@ def _store_page(
         for signer, items in by_signer.items():
             party = peer.party if signer == peer.name else keyring.parties[signer]
             origin = Origin(signer, party, received_from=peer.name)
-            stored, skipped, refused = _add_admissible(session, collection, items, origin)
+            stored, skipped = _add_checked(session, collection, items, origin)
             page_stored += stored
             duplicates += skipped
-            rejected += refused
         report.stored += page_stored
         if page.date_added_last is not None:
             checkpoint = session.get_one(SyncCheckpoint, (peer.name, remote.id))
@@ -304,8 +288,10 @@ def sync_collection(
     with db.session(write=True) as session:
         checkpoint = _local_collection(session, settings, peer, remote)
         start, local_id = checkpoint.added_after, checkpoint.local_collection_id
+        local = session.get_one(Collection, local_id)
+        destination = Destination(local.name, local.default_tlp)
     report = CollectionReport(remote.title, remote.id, local_id)
-    for checked in _checked_pages(client, remote, start, keyring, stop):
+    for checked in _checked_pages(client, remote, start, keyring, destination, stop):
         _store_page(db, keyring, peer, remote, checked, report)
         if progress is not None:
             progress(remote.title, len(checked.page.objects))

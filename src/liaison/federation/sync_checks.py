@@ -10,6 +10,9 @@
    independently).
 4. A version we already hold is a duplicate when its content (without the signature) is the same,
    and rejected when it differs (a version is immutable; a change needs a new `modified`).
+5. The object may enter the local collection (`liaison.store.admission`: valid STIX 2.1, a
+   well-formed handling extension, a TLP). This runs with steps 1 and 2 in one pass over the page
+   in the worker processes, which also prepare each object's stored row.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from liaison.federation.keys import key_id, public_key_text, verify_key
 from liaison.federation.peers import parse_public_key
 from liaison.federation.signing import SignatureInvalid, signed_content, signer_of, verify_object
 from liaison.stix.timestamps import version_key
+from liaison.store.admission import Destination, Prepared, admission_problems, prepared_row
 from liaison.store.models import Peer, StixObject
 
 LOOKUP_CHUNK = 500
@@ -44,10 +48,12 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class Signed:
-    """A received object whose signature checked out, and the node that signed it."""
+    """A received object whose signature checked out, the node that signed it, and its stored
+    row as admission prepared it."""
 
     obj: dict[str, Any]
     signer: str
+    row: Prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +101,16 @@ def rejection(obj: Mapping[str, Any], reason: str) -> Rejection:
     return Rejection(str(obj.get("id") or "?"), object_version(obj), reason)
 
 
-def check_signatures(
-    objects: Sequence[dict[str, Any]], keyring: Keyring
+def check_page(
+    objects: Sequence[dict[str, Any]], keyring: Keyring, destination: Destination
 ) -> tuple[list[Signed], list[Rejection]]:
-    """Split a page into objects signed by a node we trust and rejections (steps 1 and 2).
+    """Split a page into objects signed by a node we trust that `destination` admits, and
+    rejections (steps 1, 2 and 5).
 
     Trusted nodes are the keyring's: the peer pulled from, other registered peers (relayed
     objects) and this node itself.
     """
-    signed: list[Signed] = []
+    verified: list[tuple[dict[str, Any], str]] = []
     rejected: list[Rejection] = []
     keys = keyring.keys
     for obj in objects:
@@ -117,8 +124,34 @@ def check_signatures(
         if owner != node:
             rejected.append(rejection(obj, f"signed as node '{node}' with the key of '{owner}'"))
         else:
-            signed.append(Signed(obj, node))
-    return signed, rejected
+            verified.append((obj, node))
+    admitted = _admitted(verified, destination, rejected)
+    return [Signed(obj, node, prepared_row(obj)) for obj, node in admitted], rejected
+
+
+def _admitted(
+    candidates: list[tuple[dict[str, Any], str]],
+    destination: Destination,
+    rejected: list[Rejection],
+) -> list[tuple[dict[str, Any], str]]:
+    """The candidates `destination` admits; the others join `rejected` with their problems.
+
+    Admission reports the first kind of problem it meets, so it runs again over what is left
+    until nothing is refused.
+    """
+    while candidates:
+        problems = admission_problems([obj for obj, _ in candidates], destination)
+        if not problems:
+            break
+        faults: dict[int, list[str]] = {}
+        for problem in problems:
+            indices = [problem.index] if problem.index is not None else range(len(candidates))
+            for index in indices:
+                faults.setdefault(index, []).append(str(problem))
+        for index, messages in sorted(faults.items()):
+            rejected.append(rejection(candidates[index][0], "; ".join(messages)))
+        candidates = [item for index, item in enumerate(candidates) if index not in faults]
+    return candidates
 
 
 def _stored_versions(

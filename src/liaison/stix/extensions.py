@@ -23,6 +23,7 @@ from liaison.stix.timestamps import timestamp_problem
 LIAISON_IDENTITY_ID = "identity--cbaf97b6-a188-4d5b-8a88-89078e074442"
 HANDLING_EXTENSION_ID = "extension-definition--9d8409e5-5026-44c3-b729-abfeb1c622e1"
 SIGNATURE_EXTENSION_ID = "extension-definition--5f1c2e4a-8b7d-4c39-9e61-2a0d7b3f6c85"
+RFI_EXTENSION_ID = "extension-definition--dc3d5143-1030-473b-9b51-1dc0f56efb48"
 DEFINITIONS_CREATED = "2026-11-25T00:00:00.000Z"
 SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/stix-extensions.md"
 SIGNATURE_SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/federation.md"
@@ -60,6 +61,7 @@ class Handling(BaseModel):
     caveats: list[str] = Field(default_factory=list)
     retain_until: str | None = None
     evaluation: Evaluation | None = None
+    withdrawal_reason: str | None = None  # set by the originator on a withdrawn (revoked) version
 
     @field_validator("retain_until")
     @classmethod
@@ -82,6 +84,30 @@ def handling_of(obj: Mapping[str, Any]) -> Handling | None:
     if not isinstance(extensions, dict) or HANDLING_EXTENSION_ID not in extensions:
         return None
     return Handling.model_validate(extensions[HANDLING_EXTENSION_ID])
+
+
+RFI_TYPE = "liaison-rfi"
+RFI_EVENT_TYPE = "liaison-rfi-event"
+CORRESPONDENCE_TYPES = frozenset({RFI_TYPE, RFI_EVENT_TYPE})
+"""Requests for information and their steps: correspondence between the officers of two
+parties, not intelligence released to the other one."""
+
+
+def is_evaluated(obj: Mapping[str, Any]) -> bool:
+    """Whether the object's handling extension carries both an evaluation and caveats, or the
+    object is correspondence (`CORRESPONDENCE_TYPES`), which is not graded.
+
+    That is what a node with `release.require_evaluation` asks of everything it releases to a
+    peer (Canadian rules for disclosures to foreign entities ask for an accuracy-and-reliability
+    statement and caveats on each one); admission stores the answer as `stix_objects.evaluated`.
+    """
+    if obj.get("type") in CORRESPONDENCE_TYPES:
+        return True
+    extensions = obj.get("extensions")
+    handling = extensions.get(HANDLING_EXTENSION_ID) if isinstance(extensions, dict) else None
+    if not isinstance(handling, dict):
+        return False
+    return bool(handling.get("evaluation")) and bool(handling.get("caveats"))
 
 
 def liaison_identity() -> dict[str, Any]:
@@ -142,6 +168,38 @@ def signature_extension_definition() -> dict[str, Any]:
     }
 
 
+def rfi_extension_definition() -> dict[str, Any]:
+    """The published extension-definition of the two new SDOs that carry requests for information.
+
+    `liaison-rfi` is a question one party asks another; `liaison-rfi-event` is one step of its
+    life (acknowledge, answer, decline, close). Both are shared like any other object, so the
+    RFI federates and both nodes fold the same events into the same state (docs/exchange.md).
+    """
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": RFI_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison request for information",
+        "description": (
+            "Two new SDOs: liaison-rfi, a request for information from one party to another "
+            "(question, pillar, priority, due, purpose, legal basis, requester, addressee, "
+            "referenced objects), and liaison-rfi-event, one step of its life (acknowledge, "
+            "answer with referenced objects, decline with a reason, close)."
+        ),
+        "schema": SCHEMA_URL + "#liaison-rfi",
+        "version": "1.0.0",
+        "extension_types": ["new-sdo"],
+    }
+
+
 def published_definitions() -> list[dict[str, Any]]:
     """Every STIX object liaison publishes to describe its own extensions."""
-    return [liaison_identity(), handling_extension_definition(), signature_extension_definition()]
+    return [
+        liaison_identity(),
+        handling_extension_definition(),
+        signature_extension_definition(),
+        rfi_extension_definition(),
+    ]

@@ -2,7 +2,8 @@
 
 `validate_object` returns every problem of one object (object id, field, message); the bundle and
 batch helpers collect problems for many objects. Property checks come from `liaison.stix.types`,
-cross-property rules from `liaison.stix.rules`. Unknown types are custom objects: with a `new-sco`
+cross-property rules from `liaison.stix.rules`; liaison's own new SDOs (requests for information)
+from `liaison.stix.rfi`. Unknown types are custom objects: with a `new-sco`
 extension they follow SCO rules, otherwise SDO rules (the STIX 2.1 custom-object mechanism).
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from liaison.errors import InvalidStix, ObjectProblem
 from liaison.stix import checks as c
+from liaison.stix.rfi import RFI_RULES, RFI_TYPES
 from liaison.stix.rules import COMMON_RULES, TYPE_RULES
 from liaison.stix.types import (
     CUSTOM_SCO,
@@ -74,7 +76,7 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
     if problem:
         report("type", problem)
         return problems
-    spec = TYPES.get(kind) or _custom_spec(obj)
+    spec = TYPES.get(kind) or RFI_TYPES.get(kind) or _custom_spec(obj)
     for name in spec.required:
         if name not in obj:
             report(name, "is required")
@@ -96,7 +98,7 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
         if problem:
             report(name, problem)
     if not problems:
-        for rule in COMMON_RULES + TYPE_RULES.get(kind, ()):
+        for rule in COMMON_RULES + TYPE_RULES.get(kind, ()) + RFI_RULES.get(kind, ()):
             rule(obj, report)
     return problems
 

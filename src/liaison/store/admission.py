@@ -20,7 +20,7 @@ import orjson
 
 from liaison.access.visibility import name_list
 from liaison.errors import InvalidStix, LiaisonError, ObjectProblem
-from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling
+from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling, is_evaluated
 from liaison.stix.timestamps import parse_timestamp_micros, version_key
 from liaison.stix.tlp import object_tlp
 from liaison.stix.validate import validate_objects
@@ -105,7 +105,8 @@ def _handling(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     return handling if isinstance(handling, dict) else {}
 
 
-def _prepared(obj: Mapping[str, Any]) -> Prepared:
+def prepared_row(obj: Mapping[str, Any]) -> Prepared:
+    """The stored columns and JSON text of an object that `admission_problems` found no fault in."""
     created = obj.get("created")
     level = object_tlp(obj)
     handling = _handling(obj)
@@ -121,7 +122,7 @@ def _prepared(obj: Mapping[str, Any]) -> Prepared:
         parse_timestamp_micros(retain_until) if retain_until else None,
         name_list(handling.get("releasable_to")),
         name_list(handling.get("recipients")),
-        bool(handling.get("evaluation")) and bool(handling.get("caveats")),
+        is_evaluated(obj),
         orjson.dumps(obj).decode(),
     )
 
@@ -130,7 +131,7 @@ def _admitted_now(objects: Sequence[Any], destination: Destination, offset: int)
     problems = admission_problems(objects, destination, offset)
     if problems:
         raise InvalidStix(problems)
-    return [_prepared(obj) for obj in objects]
+    return [prepared_row(obj) for obj in objects]
 
 
 def admitted_batches(
@@ -153,7 +154,7 @@ def admitted_batches(
             batch = objects[start : start + batch_size]
             yield batch, _admitted_now(batch, destination, start)
         return
-    pending: deque[tuple[int, list[Future[list[ObjectProblem]]]]] = deque()
+    pending: deque[tuple[int, list[Future[Admitted]]]] = deque()
     try:
         for start in starts:
             batch = objects[start : start + batch_size]
@@ -168,32 +169,46 @@ def admitted_batches(
                 future.cancel()
 
 
+Admitted = tuple[list[ObjectProblem], list[Prepared]]
+"""What a worker found of its part: the problems, else (no problems) the prepared rows."""
+
+
+def admitted_part(part: Sequence[Any], destination: Destination, offset: int) -> Admitted:
+    """Admit one part of a batch in a worker: its problems, or its prepared rows when it has none.
+
+    The rows are prepared in the worker too, which already holds the objects: the writer then
+    only inserts them.
+    """
+    problems = admission_problems(part, destination, offset)
+    return problems, [] if problems else [prepared_row(obj) for obj in part]
+
+
 def _submitted(
     batch: Sequence[Any], destination: Destination, start: int
-) -> list[Future[list[ObjectProblem]]]:
+) -> list[Future[Admitted]]:
     """The batch's admission, split among the workers (each part keeps its own offsets)."""
     futures = []
     offset = start
     for part in split(batch):
-        futures.append(process_pool().submit(admission_problems, part, destination, offset))
+        futures.append(process_pool().submit(admitted_part, part, destination, offset))
         offset += len(part)
     return futures
 
 
 def _admitted(
     objects: Sequence[Any],
-    checked: tuple[int, list[Future[list[ObjectProblem]]]],
+    checked: tuple[int, list[Future[Admitted]]],
     batch_size: int,
 ) -> tuple[Sequence[Any], list[Prepared]]:
     start, futures = checked
     try:
-        problems = [problem for future in futures for problem in future.result()]
+        parts = [future.result() for future in futures]
     except BrokenProcessPool:
         forget_broken_pool()
         raise LiaisonError(
             "a validation worker process died (out of memory?); nothing was stored"
         ) from None
+    problems = [problem for part_problems, _ in parts for problem in part_problems]
     if problems:
         raise InvalidStix(problems)
-    batch = objects[start : start + batch_size]
-    return batch, [_prepared(obj) for obj in batch]
+    return objects[start : start + batch_size], [row for _, rows in parts for row in rows]

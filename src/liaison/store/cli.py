@@ -8,6 +8,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from liaison.access.release import HELD_BACK
 from liaison.config import load_settings, resolve_dir
 from liaison.console import DirOption, JsonOption, emit_json, node_store, progress_bar, stdout
 from liaison.errors import InvalidInput
@@ -64,11 +65,13 @@ def import_command(
         results = import_files(
             db, files, collection, origin=Origin(settings.node_name, settings.party), create=create,
             default_tlp=level, on_file=on_file, progress=lambda n: bar.advance(task, n),
+            require_evaluation=settings.release.require_evaluation,
         )  # fmt: skip
     summary = [
-        {"file": str(r.path), "objects": r.objects, "added": r.added, "duplicates": r.duplicates}
+        {"file": str(r.path), "objects": r.objects, "added": r.added, "duplicates": r.duplicates,
+         "held_back": r.held_back}
         for r in results
-    ]
+    ]  # fmt: skip
     if json_output:
         emit_json({"collection": collection, "files": summary})
         return
@@ -76,6 +79,7 @@ def import_command(
         stdout.print(
             f"{row['file']}: {row['added']} added, {row['duplicates']} already present"
             f" ({row['objects']} objects)"
+            + (f"; {row['held_back']} {HELD_BACK}" if row["held_back"] else "")
         )
 
 

@@ -38,7 +38,7 @@ def _describe(session: Session, collection: Collection) -> dict[str, Any]:
     ]
     return {
         "id": collection.id, "name": collection.name, "description": collection.description,
-        "default_tlp": collection.default_tlp, "grants": grants,
+        "default_tlp": collection.default_tlp, "pillar": collection.pillar, "grants": grants,
     }  # fmt: skip
 
 
@@ -62,6 +62,10 @@ def collection_add(
         typer.Option("--default-tlp", help="TLP of unmarked objects (none: they are rejected)."),
     ] = None,
     description: Annotated[str, typer.Option("--description", help="Free text.")] = "",
+    pillar: Annotated[
+        str | None,
+        typer.Option("--pillar", help="drugs, cyber, immigration-fraud or other (for `stats`)."),
+    ] = None,
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -69,8 +73,9 @@ def collection_add(
     level = _tlp(default_tlp)
     with node_store(directory) as (settings, db), db.session(write=True) as session:
         collection = create_collection(
-            session, name, owner_party=settings.party, description=description, default_tlp=level
-        )
+            session, name, owner_party=settings.party, description=description,
+            default_tlp=level, pillar=pillar,
+        )  # fmt: skip
         shown = _describe(session, collection)
     if json_output:
         emit_json(shown)

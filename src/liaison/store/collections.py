@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.stix.rfi import PILLARS
 from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp
 from liaison.store.models import Collection, CollectionGrant, Party
@@ -23,12 +24,19 @@ def create_collection(
     owner_party: str,
     description: str = "",
     default_tlp: Tlp | None = None,
+    pillar: str | None = None,
     actor: str = LOCAL_ACTOR,
 ) -> Collection:
-    """Create a collection with a fresh UUID, readable and writable by `owner_party`."""
+    """Create a collection with a fresh UUID, readable and writable by `owner_party`.
+
+    `pillar` (drugs, cyber, immigration-fraud, other) is the threat the collection serves; the
+    exchange figures count its objects under it.
+    """
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise InvalidInput(f"collection name must be 1-{NAME_MAX} characters")
+    if pillar is not None and pillar not in PILLARS:
+        raise InvalidInput(f"unknown pillar '{pillar}': use one of {', '.join(PILLARS)}")
     if session.scalar(select(Collection).where(Collection.name == name)) is not None:
         raise Conflict(f"collection '{name}' already exists")
     collection = Collection(
@@ -37,11 +45,13 @@ def create_collection(
         description=description,
         default_tlp=default_tlp.value if default_tlp else None,
         created_at=now_micros(),
+        pillar=pillar,
     )
     session.add(collection)
     session.flush()
     record(session, "collection.added", actor, {
         "collection": collection.id, "name": name, "default_tlp": collection.default_tlp,
+        "pillar": pillar,
     })  # fmt: skip
     set_grant(session, collection, owner_party, read=True, write=True, actor=actor)
     return collection

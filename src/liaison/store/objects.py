@@ -9,7 +9,7 @@ the `date_added` the node assigns, as TAXII 2.1 prescribes.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from liaison.stix.timestamps import micros_to_timestamp, version_key
 from liaison.store.admission import Destination, Prepared, admitted_batches
 from liaison.store.clock import reserve_date_added
 from liaison.store.models import Collection, StixObject
+from liaison.store.revocation import mark_withdrawn, withdrawal_reason
 
 BATCH_SIZE = 2000
 NOTIFY_CHANNEL = "liaison_objects"
@@ -199,6 +200,33 @@ def _rows(
     return rows
 
 
+def _withdraw(
+    session: Session,
+    collection_id: str,
+    revoked: list[dict[str, Any]],
+    skipped: set[tuple[str, str]] | None,
+    origin: Origin,
+    actor: str | None,
+) -> None:
+    """Mark the objects of newly stored revoked versions withdrawn (one audit entry each)."""
+    inserted = [row for row in revoked if (row["id"], row["modified"]) not in (skipped or ())]
+    received = origin.received_from
+    mark_withdrawn(
+        session, collection_id, inserted, origin_node=origin.node, origin_party=origin.party,
+        received_from=received, actor=actor or (f"peer:{received}" if received else origin.node),
+    )  # fmt: skip
+
+
+def _ready_batches(
+    objects: Sequence[Any], admitted: Sequence[Prepared]
+) -> Generator[tuple[Sequence[Any], list[Prepared]], None, None]:
+    """Objects already admitted, with their prepared rows, in batches of BATCH_SIZE."""
+    if len(objects) != len(admitted):
+        raise ValueError("one prepared row per object is required")
+    for start in range(0, len(objects), BATCH_SIZE):
+        yield objects[start : start + BATCH_SIZE], list(admitted[start : start + BATCH_SIZE])
+
+
 def add_objects(
     session: Session,
     collection: Collection,
@@ -207,6 +235,8 @@ def add_objects(
     origin: Origin,
     progress: Progress | None = None,
     admit_in_workers: bool | None = None,
+    admitted: Sequence[Prepared] | None = None,
+    actor: str | None = None,
 ) -> AddResult:
     """Validate and store `objects` in `collection` within the session's transaction.
 
@@ -214,13 +244,21 @@ def add_objects(
     call atomic. Raises InvalidStix (the caller rolls back: nothing written) when any object is
     invalid, and Conflict when an (id, version) is already stored with different content.
     `progress(n)` is called as batches of n objects are handled. `admit_in_workers` overrides
-    where admission runs (see `liaison.store.admission.admitted_batches`).
+    where admission runs (see `liaison.store.admission.admitted_batches`); `admitted` gives the
+    rows admission already prepared for `objects` (`liaison.store.admission.admitted_part` found
+    no problem), so admission is not run again. A stored withdrawal (a revoked version with a
+    `withdrawal_reason`) marks its object withdrawn (`liaison.store.revocation`), recorded with `actor`
+    (default: `peer:<name>` for objects received from a peer, else the origin node).
     """
     added = duplicates = 0
     first: int | None = None
     last: int | None = None
     destination = Destination(collection.name, collection.default_tlp)
-    batches = admitted_batches(objects, destination, BATCH_SIZE, in_workers=admit_in_workers)
+    batches = (
+        admitted_batches(objects, destination, BATCH_SIZE, in_workers=admit_in_workers)
+        if admitted is None
+        else _ready_batches(objects, admitted)
+    )
     with cycle_collector_paused(), closing(batches):
         for batch, prepared in batches:
             candidates = _candidates(session, collection.id, batch, prepared)
@@ -236,6 +274,13 @@ def add_objects(
                         if (row["id"], row["modified"]) in skipped_keys
                     ]
                     _check_skipped(session, collection.id, skipped)
+                revoked = [
+                    row
+                    for (obj, p), row in zip(candidates, rows, strict=True)
+                    if p.revoked and withdrawal_reason(obj) is not None
+                ]
+                if revoked:
+                    _withdraw(session, collection.id, revoked, skipped_keys, origin, actor)
                 first = first if first is not None else first_in_batch
                 last = first_in_batch + len(candidates) - 1
                 stored = len(rows) - len(skipped_keys or ())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from liaison.access.release import held_back, record_held_back
 from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.bulk import cycle_collector_paused
 from liaison.errors import NotFound
@@ -31,6 +32,14 @@ class FileImport:
     objects: int
     added: int
     duplicates: int
+    held_back: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult(AddResult):
+    """An import's add result and the ids it stored that are held back from peers."""
+
+    held_back: tuple[str, ...] = ()
 
 
 def import_objects(
@@ -42,8 +51,13 @@ def import_objects(
     create: bool = False,
     default_tlp: Tlp = Tlp.AMBER_STRICT,
     progress: Callable[[int], None] | None = None,
-) -> AddResult:
-    """Store `objects` in the named collection in one transaction (creating it if asked)."""
+    require_evaluation: bool = False,
+) -> ImportResult:
+    """Store `objects` in the named collection in one transaction (creating it if asked).
+
+    With `require_evaluation` (the node's `release.require_evaluation`), objects without an
+    evaluation and caveats are named in an `objects.held_back` audit entry of the same transaction.
+    """
     with db.session(write=True) as session:
         try:
             collection = find_collection(session, collection_name)
@@ -61,7 +75,10 @@ def import_objects(
             "duplicates": result.duplicates, "first_date_added": result.first_date_added,
             "last_date_added": result.last_date_added,
         })  # fmt: skip
-        return result
+        held = held_back(objects, require_evaluation=require_evaluation)
+        record_held_back(session, LOCAL_ACTOR, collection.id, held)
+        values = {field.name: getattr(result, field.name) for field in fields(result)}
+        return ImportResult(**values, held_back=tuple(held))
 
 
 def _file_size(path: Path) -> int:
@@ -81,6 +98,7 @@ def import_files(
     default_tlp: Tlp = Tlp.AMBER_STRICT,
     on_file: Callable[[Path, int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    require_evaluation: bool = False,
 ) -> list[FileImport]:
     """Import each file atomically; a bad file stops the run and leaves itself unwritten."""
     if sum(_file_size(path) for path in paths) >= LARGE_IMPORT_BYTES:
@@ -93,9 +111,11 @@ def import_files(
                 on_file(path, len(objects))
             outcome = import_objects(
                 db, collection_name, objects, origin=origin, create=create,
-                default_tlp=default_tlp, progress=progress,
+                default_tlp=default_tlp, progress=progress, require_evaluation=require_evaluation,
             )  # fmt: skip
-        results.append(FileImport(path, len(objects), outcome.added, outcome.duplicates))
+        results.append(FileImport(
+            path, len(objects), outcome.added, outcome.duplicates, len(outcome.held_back)
+        ))  # fmt: skip
     return results
 
 

@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Text, cast, func, select
 
 from liaison.access.visibility import Viewer
+from liaison.audit.log import read_kind, record
+from liaison.audit.peers import PeerAlarm, peer_alarms
 from liaison.store.database import Database
 from liaison.store.models import StixObject
 from liaison.store.query import ObjectFilter, RowPage, read_columns
@@ -69,6 +72,31 @@ def read_after(db: Database, viewer: Viewer, position: Position) -> RowPage:
             after=position.after,
             where=access.clause(viewer),
         )
+
+
+def record_sent(db: Database, viewer: Viewer, position: Position, page: RowPage) -> None:
+    """Record that a page of objects went out on a viewer's stream, as a TAXII read is recorded:
+    the collection and `date_added` range name exactly what was sent."""
+    with db.session(write=True) as session:
+        record(session, read_kind(viewer.peer), viewer.name, {
+            "collection": position.collection_id, "party": viewer.party, "endpoint": "stream",
+            "count": len(page.rows), "first_date_added": page.first_date_added,
+            "last_date_added": page.last_date_added,
+        })  # fmt: skip
+
+
+def read_alarms(db: Database) -> list[PeerAlarm]:
+    """The alarms raised about peers' logs (`liaison.audit.peers`), for a stream to announce."""
+    with db.session() as session:
+        return peer_alarms(session)
+
+
+def alarm_events(alarms: Sequence[PeerAlarm]) -> bytes:
+    """Alarms as `alarm` events. They carry no `id`, so a client's resume point stays the last
+    object's `date_added`."""
+    return "".join(
+        f"event: alarm\ndata: {orjson.dumps(alarm.document()).decode()}\n\n" for alarm in alarms
+    ).encode()
 
 
 def retry_event() -> bytes:

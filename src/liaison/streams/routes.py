@@ -22,13 +22,17 @@ from starlette.concurrency import run_in_threadpool
 
 from liaison.access.http import Caller, authenticated
 from liaison.access.visibility import Viewer
+from liaison.audit.peers import PeerAlarm
 from liaison.errors import InvalidInput, NotFound, PermissionDenied
 from liaison.store.database import Database
 from liaison.streams.events import (
     KEEP_ALIVE,
     Position,
+    alarm_events,
     object_events,
     read_after,
+    read_alarms,
+    record_sent,
     retry_event,
     start_position,
 )
@@ -78,16 +82,25 @@ def _resume_point(last_event_id: str | None, after: int | None) -> int | None:
 async def _events(
     request: Request, db: Database, hub: Hub, viewer: Viewer, position: Position
 ) -> AsyncIterator[bytes]:
-    """The stream's bytes: `retry`, then object events and keep-alives until it must end."""
+    """The stream's bytes: `retry`, then object events, alarm events (not to peers: an alarm
+    is about a peer) and keep-alives until it must end."""
     yield retry_event()
     quiet_since = time.monotonic()
+    announced: set[PeerAlarm] = set()
     with hub.subscription(position.collection_id) as news:
         while not hub.closed and not await request.is_disconnected():
             try:
                 page = await run_in_threadpool(read_after, db, viewer, position)
             except (NotFound, PermissionDenied):
                 return
+            if not viewer.peer:
+                alarms = [a for a in await run_in_threadpool(read_alarms, db) if a not in announced]
+                if alarms:
+                    yield alarm_events(alarms)
+                    announced.update(alarms)
+                    quiet_since = time.monotonic()
             if page.rows:
+                await run_in_threadpool(record_sent, db, viewer, position, page)
                 yield object_events(page.rows)
                 position = dataclasses.replace(position, after=page.last_date_added or 0)
                 quiet_since = time.monotonic()

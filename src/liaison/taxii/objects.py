@@ -6,7 +6,9 @@ objects the caller may see; an object it may not see is reported missing (404), 
 Pages are keyset pages on `date_added` (ascending), never result sets held in memory.
 
 Every read, add and delete appends one audit entry in the same transaction (see docs/audit.md):
-a read names the ids it returned, or only their count and `date_added` range for a large page.
+a read names the ids it returned, or only their count and `date_added` range for a large page. An
+add that stores objects `release.require_evaluation` holds back from peers says so in its status
+and in a second entry (`liaison.access.release`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from liaison.access.http import Caller, authenticated
+from liaison.access.release import HELD_BACK, held_back, record_held_back
 from liaison.access.visibility import Access
-from liaison.audit.log import record
+from liaison.audit.log import read_kind, record
 from liaison.errors import Conflict, InvalidStix, NotFound
 from liaison.stix.canonical import canonical_digest
 from liaison.stix.timestamps import micros_to_timestamp, now_micros
@@ -110,7 +113,7 @@ def _read(
     # Reads take no write lock; the entry follows in its own short transaction, and a read whose
     # entry cannot be written fails rather than leaving the node unrecorded.
     with db.session(write=True) as session:
-        record(session, "objects.read", caller.viewer.name, _read_details(
+        record(session, read_kind(caller.is_peer), caller.viewer.name, _read_details(
             caller, collection_id, endpoint, flt, page, ids
         ))  # fmt: skip
     last = page.last_date_added
@@ -274,8 +277,13 @@ def _store(
         failed: list[status.Detail] = []
         try:
             with session.begin_nested():
-                add_objects(session, access.collection, objects, origin=origin)
-            succeeded = status.successes(session, collection_id, objects)
+                add_objects(
+                    session, access.collection, objects, origin=origin, actor=caller.viewer.name
+                )
+            succeeded = _held_back(
+                session, caller, collection_id, objects,
+                status.successes(session, collection_id, objects),
+            )  # fmt: skip
         except InvalidStix as exc:
             failed = status.failures(objects, exc.problems)
         except Conflict as exc:
@@ -292,6 +300,19 @@ def _store(
             caller, collection_id, resource["id"], succeeded, failed
         ))  # fmt: skip
         return resource
+
+
+def _held_back(
+    session: Session,
+    caller: Caller,
+    collection_id: str,
+    objects: list[Any],
+    succeeded: list[status.Detail],
+) -> list[status.Detail]:
+    """The successes, each object held back from peers saying so; audited with the write."""
+    held = held_back(objects, require_evaluation=caller.viewer.require_evaluation)
+    record_held_back(session, caller.viewer.name, collection_id, held)
+    return status.with_message(succeeded, held, HELD_BACK)
 
 
 def _add_details(

@@ -9,7 +9,7 @@ envelope can read its status; for anyone else it does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -52,6 +52,14 @@ def successes(session: Session, collection_id: str, objects: Sequence[Any]) -> l
         object_id, version = _identity(obj)
         details.append({"id": object_id, "version": version or sco_versions.get(object_id, "")})
     return details
+
+
+def with_message(details: list[Detail], ids: Iterable[str], message: str) -> list[Detail]:
+    """`details` with `message` added to those of `ids` (e.g. a success held back from peers)."""
+    chosen = set(ids)
+    return [
+        detail | {"message": message} if detail["id"] in chosen else detail for detail in details
+    ]
 
 
 def failures(objects: Sequence[Any], problems: Sequence[ObjectProblem]) -> list[Detail]:

@@ -1,0 +1,112 @@
+"""Exchange figures: objects each way per pillar and month, RFIs by state, response times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from liaison.access.parties import add_party
+from liaison.access.visibility import Viewer
+from liaison.exchange.collection import exchange_collection
+from liaison.exchange.rfi_fold import fold
+from liaison.exchange.rfi_model import Rfi, RfiEvent
+from liaison.exchange.rfi_objects import rfi_object
+from liaison.exchange.stats import exchange_figures, month_of, percentile, rfi_timings
+from liaison.stix.timestamps import parse_timestamp_micros
+from liaison.store.collections import create_collection, set_grant
+from liaison.store.database import Database
+from liaison.store.objects import Origin, add_objects
+from tests.exchange.conftest import shared_indicator
+
+NOW = parse_timestamp_micros("2026-06-15T00:00:00.000Z")
+
+
+def test_month_of() -> None:
+    assert month_of(parse_timestamp_micros("2026-01-31T23:59:59.999Z")) == "2026-01"
+    assert month_of(parse_timestamp_micros("2026-02-01T00:00:00.000Z")) == "2026-02"
+
+
+@pytest.mark.parametrize(
+    ("values", "median", "p90"),
+    [([5.0], 5.0, 5.0), ([1.0, 3.0], 2.0, 3.0), ([float(n) for n in range(1, 11)], 5.5, 9.0),
+     ([float(n) for n in range(1, 12)], 6.0, 10.0)],
+)  # fmt: skip
+def test_median_and_p90(values: list[float], median: float, p90: float) -> None:
+    [row] = rfi_timings(
+        fold(_rfi(n), [_answer(n, seconds)], NOW) for n, seconds in enumerate(values)
+    )
+    assert row["answer"] == {"count": len(values), "median_seconds": median, "p90_seconds": p90}
+    assert percentile(values, 0.9) == p90
+
+
+def _rfi(n: int, pillar: str = "cyber") -> Rfi:
+    return Rfi(f"liaison-rfi--00000000-0000-4000-8000-{n:012d}", "2026-06-01T00:00:00.000Z",
+               "ca", "in", pillar, "routine", "2026-07-01T00:00:00.000Z", "q")  # fmt: skip
+
+
+def _answer(n: int, seconds: float) -> RfiEvent:
+    at = datetime.fromtimestamp(
+        parse_timestamp_micros("2026-06-01T00:00:00.000Z") / 1e6 + seconds, UTC
+    )
+    return RfiEvent(f"liaison-rfi-event--00000000-0000-4000-8000-{n:012d}", _rfi(n).id, "answer",
+                    "in", f"{at:%Y-%m-%dT%H:%M:%S}.000Z", text="t")  # fmt: skip
+
+
+def test_timings_per_pillar_and_acknowledgement() -> None:
+    ack = RfiEvent("liaison-rfi-event--00000000-0000-4000-8000-000000000100", _rfi(1).id,
+                   "acknowledge", "in", "2026-06-01T00:01:00.000Z")  # fmt: skip
+    statuses = [
+        fold(_rfi(1), [ack, _answer(1, 3600)], NOW),
+        fold(_rfi(2, "drugs"), [], NOW),
+    ]
+    assert rfi_timings(statuses) == [
+        {"pillar": "cyber", "acknowledge": {"count": 1, "median_seconds": 60.0, "p90_seconds": 60.0},
+         "answer": {"count": 1, "median_seconds": 3600.0, "p90_seconds": 3600.0}},
+        {"pillar": "drugs", "acknowledge": {"count": 0, "median_seconds": None, "p90_seconds": None},
+         "answer": {"count": 0, "median_seconds": None, "p90_seconds": None}},
+    ]  # fmt: skip
+
+
+def test_objects_each_way(db: Database) -> None:
+    with db.session(write=True) as session:
+        for party in ("ca", "in", "us"):
+            add_party(session, party)
+        cyber = create_collection(session, "cyber", owner_party="ca", pillar="cyber")
+        set_grant(session, cyber, "in", read=True, write=False)
+        loose = create_collection(session, "loose", owner_party="ca")  # no pillar: "other"
+        set_grant(session, loose, "in", read=True, write=False)
+        private = create_collection(session, "private", owner_party="ca", pillar="drugs")
+        ours = Origin("ottawa", "ca")
+        add_objects(
+            session,
+            cyber,
+            [shared_indicator(1, ["ca", "in"]), shared_indicator(2, ["ca"])],
+            origin=ours,
+        )
+        add_objects(session, loose, [shared_indicator(3, ["ca", "in"])], origin=ours)
+        add_objects(session, private, [shared_indicator(4, ["ca", "in"])], origin=ours)  # no grant
+        theirs = Origin("new-delhi", "in", received_from="new-delhi")
+        received = create_collection(session, "drugs", owner_party="ca", pillar="drugs")
+        add_objects(
+            session,
+            received,
+            [shared_indicator(5, ["ca", "in"]), shared_indicator(6, ["ca", "in"])],
+            origin=theirs,
+        )
+        exchange = exchange_collection(session, "ca", "in")  # workflow objects are not counted
+        rfi = rfi_object(requester="in", addressee="ca", pillar="drugs", priority="urgent",
+                         due="2026-06-10T00:00:00.000Z", question="q", created="2026-06-01T00:00:00.000Z")  # fmt: skip
+        add_objects(session, exchange, [rfi], origin=theirs)
+    month = datetime.now(UTC).strftime("%Y-%m")
+    with db.session() as session:
+        figures = exchange_figures(session, "ca", Viewer("local", "ca"), now=NOW)
+    assert figures["objects"] == [
+        {"direction": "sent", "party": "in", "pillar": "cyber", "month": month, "objects": 1},
+        {"direction": "sent", "party": "in", "pillar": "other", "month": month, "objects": 1},
+        {"direction": "received", "party": "in", "pillar": "drugs", "month": month, "objects": 2},
+    ]
+    assert figures["rfis"] == {
+        "by_state": {"sent": 1, "acknowledged": 0, "answered": 0, "closed": 0, "declined": 0},
+        "overdue": 1, "total": 1,
+    }  # fmt: skip
