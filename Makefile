@@ -29,7 +29,7 @@ check: $(VENV)/.dev
 
 ## test: the whole suite (runs `check` first)
 test: check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format src tests bench

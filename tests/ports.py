@@ -7,10 +7,24 @@ are only ever taken by a listener that asks for them.
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 
-LOW, HIGH = 20_000, 32_000
+RANGE_LOW, RANGE_HIGH = 20_000, 32_000
+WORKER_SLOTS = 4
+
+
+def _worker_range() -> tuple[int, int]:
+    """This process's share of the range: pytest-xdist workers (gw0, gw1, …) draw from disjoint
+    slices, so two workers never hand out the same port at the same moment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    slot = int(worker) % WORKER_SLOTS if worker.isdigit() else 0
+    width = (RANGE_HIGH - RANGE_LOW) // WORKER_SLOTS
+    return RANGE_LOW + slot * width, RANGE_LOW + (slot + 1) * width
+
+
+LOW, HIGH = _worker_range()
 
 
 def free_ports(count: int = 1) -> int:

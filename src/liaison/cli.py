@@ -15,6 +15,7 @@ from liaison.access.cli import party_app, token_app, user_app
 from liaison.audit.cli import audit_app
 from liaison.config import load_settings, resolve_dir
 from liaison.console import CliState, DirOption, JsonOption, emit_json, report_error, stdout
+from liaison.cyber.match_cli import match_command
 from liaison.demo.cli import demo_app
 from liaison.exchange.grade_cli import grade_command, grades_command
 from liaison.exchange.rfi_cli import rfi_app
@@ -51,6 +52,7 @@ app.command("grade")(grade_command)
 app.command("grades")(grades_command)
 app.command("stats")(stats_command)
 app.command("withdraw")(withdraw_command)
+app.command("match")(match_command)
 
 
 def _version(value: bool) -> None:

@@ -167,10 +167,11 @@ GATED_PEER = Viewer("new-delhi", "in", peer=True, require_evaluation=True)
         (GATED_PEER, Labels("green", "in", None, None, evaluated=False), True),  # its own party's
         (GATED_PEER, Labels("red", "ca", None, None, evaluated=True), False),  # TLP still applies
         (PEER_NODE, Labels("green", "ca", None, None, evaluated=False), True),  # setting off
-        (Viewer("bob", "in", require_evaluation=True), Labels("green", "ca", None, None), True),
+        (Viewer("bob", "in", require_evaluation=True), Labels("green", "ca", None, None), False),
+        (Viewer("bob", "in"), Labels("green", "ca", None, None), True),  # not gated: own party
     ],
 )
-def test_peers_of_a_node_requiring_evaluation_see_only_evaluated_objects(
+def test_foreign_readers_of_a_node_requiring_evaluation_see_only_evaluated_objects(
     viewer: Viewer, labels: Labels, visible: bool
 ) -> None:
     assert may_see(viewer, labels, None) is visible

@@ -1,15 +1,13 @@
 """Cross-checking a real `liaison serve` peer ("ottawa") from a local node ("new-delhi").
 
-Each test gets a fresh ottawa whose audit log the test grows, forks or re-signs in ottawa's own
-store (with ottawa's key) while it is served.
+One ottawa is served for the module; each test starts it from a fresh log, which the test grows,
+forks or re-signs in ottawa's own store (with ottawa's key) while it is served.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -102,31 +100,21 @@ def _prepare(directory: Path, port: int) -> tuple[str, str]:
     return node.public_key, token
 
 
-@pytest.fixture
-def remote(tmp_path: Path) -> Iterator[Remote]:
-    """A fresh ottawa served by `liaison serve`, with a signed head over its first entries."""
-    directory = tmp_path / "ottawa"
+@pytest.fixture(scope="module")
+def served_remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    """Ottawa served by `liaison serve`, once for the module (its log is reset for each test)."""
+    directory = tmp_path_factory.mktemp("peers") / "ottawa"
     port = free_port()
     public_key, token = _prepare(directory, port)
-    served = Remote(f"http://127.0.0.1:{port}", directory, public_key, token)
-    _append(served, _events(3))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "liaison", "serve", "--dir", str(directory), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{served.url}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
-        yield served
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served(directory, port):
+        yield Remote(f"http://127.0.0.1:{port}", directory, public_key, token)
+
+
+@pytest.fixture
+def remote(served_remote: Remote) -> Remote:
+    """Ottawa with a fresh log: a signed head over its first three entries."""
+    _append(served_remote, _events(3), wipe=True)
+    return served_remote
 
 
 def _local(directory: Path, db: Database, name: str, url: str, public_key: str) -> Settings:

@@ -157,7 +157,7 @@ def test_policy_decides_what_reaches_the_peer(nodes: Nodes) -> None:
     ).json()["objects"]
     assert [obj["id"] for obj in seen] == [shared["id"]]
     ottawa_key = load_key(nodes.ottawa / "node.key").public_key()
-    assert verify_object(seen[0], {key_id(ottawa_key): verify_key(ottawa_key)}) == "ottawa"
+    assert verify_object(seen[0], {key_id(ottawa_key): verify_key(ottawa_key)}).node == "ottawa"
     exported = liaison("export", "--dir", str(nodes.new_delhi), "--collection", "exchange")
     ids = {obj["id"] for obj in json.loads(exported.stdout)["objects"]}
     assert shared["id"] in ids

@@ -199,7 +199,7 @@ def test_a_withdrawal_reaches_the_peer(nodes: Nodes) -> None:
     finally:
         db.dispose()
     ottawa_key = load_key(nodes.ottawa / "node.key").public_key()
-    assert verify_object(revoked, {key_id(ottawa_key): verify_key(ottawa_key)}) == "ottawa"
+    assert verify_object(revoked, {key_id(ottawa_key): verify_key(ottawa_key)}).node == "ottawa"
 
 
 def test_an_expired_object_is_purged_and_never_pulled(nodes: Nodes, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from liaison.stix.tlp import Tlp
 from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
 from liaison.store.objects import Origin, add_objects
+from tests.cli.inprocess import ok, run
 from tests.cli.test_cli import liaison
 from tests.factories import indicator
 from tests.ports import free_port
@@ -105,16 +106,14 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
 
 
 def cli(node: Path, *args: str) -> dict[str, Any]:
-    """Run `liaison … --json` on `node` and return its JSON."""
-    value: dict[str, Any] = json.loads(liaison(*args, "--dir", str(node), "--json").stdout)
-    return value
+    """Run `liaison … --json` on `node` (in-process: the servers are the real processes) and
+    return its JSON."""
+    return ok(node, *args)
 
 
 def sync(node: Path, peer: str) -> dict[str, Any]:
     """Pull from `peer` now; the run must succeed and reject nothing."""
-    done = liaison("sync", "--peer", peer, "--dir", str(node), "--json", check=False)
-    assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout)
+    report = ok(node, "sync", "--peer", peer)
     assert all(c["rejected"] == 0 for p in report["peers"] for c in p["collections"]), report
     return report
 
@@ -154,7 +153,7 @@ def test_full_round_trip(nodes: Nodes) -> None:
     sync(nodes.ottawa, "new-delhi")
     at_ottawa = api(nodes.ottawa_url, nodes.alice, f"rfis/{rfi}")
     assert at_ottawa["state"] == "answered"
-    exported = liaison("export", "--collection", "cyber", "--dir", str(nodes.ottawa)).stdout
+    exported = run(nodes.ottawa, "export", "--collection", "cyber").stdout
     assert [obj["id"] for obj in json.loads(exported)["objects"]] == [nodes.indicator]
 
     closed = api(nodes.ottawa_url, nodes.alice, f"rfis/{rfi}/close")

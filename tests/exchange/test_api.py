@@ -20,9 +20,10 @@ from liaison.app import create_app
 from liaison.config import Settings
 from liaison.exchange.collection import exchange_collection
 from liaison.exchange.rfi_objects import rfi_object
+from liaison.exchange.stats import month_of
 from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
-from liaison.store.models import AuditEntry
+from liaison.store.models import AuditEntry, StixObject
 from liaison.store.objects import Origin, add_objects
 from tests.exchange.conftest import shared_indicator
 from tests.taxii.conftest import Client
@@ -178,7 +179,9 @@ def test_stats(api: Api) -> None:
     api.ok("POST", f"rfis/{rfi}/answer", json={"text": "None known."})
     figures = api.ok("GET", "stats", user="anna")
     assert figures["party"] == "ca"
-    month = datetime.now(UTC).strftime("%Y-%m")
+    with api.db.session() as session:  # the month the indicator was stored, not today's
+        stored = session.scalar(select(StixObject.date_added).where(StixObject.id == api.shared))
+    month = month_of(stored or 0)
     assert figures["objects"] == [
         {"direction": "sent", "party": "in", "pillar": "cyber", "month": month, "objects": 1}
     ]

@@ -23,7 +23,14 @@ from liaison.store.database import Database
 from liaison.store.models import AuditEntry, StixObject
 from liaison.store.objects import Origin, add_objects
 from tests.cli.inprocess import fails, ok
-from tests.exchange.evaluation_support import Node, audit_details, evaluated, handled, ottawa
+from tests.exchange.evaluation_support import (
+    EVALUATION,
+    Node,
+    audit_details,
+    evaluated,
+    handled,
+    ottawa,
+)
 
 RECEIVED = evaluated(10)  # from new-delhi, released to ca and in
 SECRET = handled(11, tlp=Tlp.RED, releasable_to=["ca", "in"], recipients=["someone-else"])
@@ -130,7 +137,7 @@ def test_listing_shows_grades_given_and_received_for_our_objects(node: Node) -> 
         ("indicator--00000000-0000-4000-8000-000000000000", "alice", {}, 404, "no object"),
         (OURS["id"], "alice", {}, 400, "grade what you received"),
         (SECRET["id"], "alice", {}, 404, "no object"),  # TLP:RED, alice not a recipient
-        (RECEIVED["id"], "carol", {}, 404, "no object"),  # party us holds no grant
+        (RECEIVED["id"], "carol", {}, 403, "grading is for"),  # another party's officer
         (RECEIVED["id"], "alice", {"reliability": "G"}, 400, "reliability must be one letter A-F"),
         (RECEIVED["id"], "alice", {"reliability": "AB"}, 400, "reliability"),
         (RECEIVED["id"], "alice", {"credibility": 7}, 400, "credibility must be a number 1-6"),
@@ -152,6 +159,23 @@ def test_bad_grades_are_refused_and_write_nothing(
     with node.db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == entries
         assert session.scalar(select(StixObject).where(StixObject.type == "opinion")) is None
+
+
+@pytest.mark.parametrize("user", ["bob", "carol"])
+def test_principals_of_other_parties_may_not_grade_as_this_party(node: Node, user: str) -> None:
+    """bob (in) and carol (us) can read `shared` here, but a grade is stored as party ca's."""
+    received = handled(13, releasable_to=["ca", "in", "us"], evaluation=EVALUATION,
+                       caveats=["Lead only."])  # fmt: skip
+    with node.db.session(write=True) as session:
+        shared = find_collection(session, "shared")
+        add_objects(session, shared, [received], origin=DELHI)
+    assert received["id"] in node.visible_ids(user)
+    response = _grade(node, received["id"], user)
+    assert response.status_code == 403, response.text
+    assert "grading is for" in response.json()["description"]
+    assert "of party 'ca'" in response.json()["description"]
+    assert _opinions(node.db) == []
+    assert node.api("GET", "/api/v1/grades", user).status_code == 403
 
 
 @pytest.fixture

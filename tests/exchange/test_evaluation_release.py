@@ -1,6 +1,7 @@
 """Release gating: with `release.require_evaluation` on, objects without an evaluation and caveats
-are held back from peer nodes (TAXII reads, streams), with the reason in the POST's status and
-in the audit log; officers, and the object's own party, still see them."""
+are held back from foreign parties — peer nodes and officers of another party — on every read
+path (TAXII reads, streams), with the reason in the POST's status and in the audit log; the
+node's own officers, and the object's own party, still see them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from liaison.access.visibility import Viewer
 from liaison.config import SETTINGS_FILE, load_settings
 from liaison.demo.data import demo_objects
 from liaison.node import initialise_node
-from liaison.stix.extensions import is_evaluated
+from liaison.stix.extensions import HANDLING_EXTENSION_ID, is_evaluated
 from liaison.store.database import Database
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
@@ -41,7 +42,8 @@ def test_peer_reads_only_evaluated_objects_when_required(
         node.post(ENVELOPE)
         peer_sees = node.visible_ids("new-delhi")
         assert peer_sees == ({GOOD["id"]} if require else EVERY)
-        assert node.visible_ids("bob") == EVERY  # an officer of the same party: not a peer
+        assert node.visible_ids("bob") == peer_sees  # an officer of party in: released to in
+        assert node.visible_ids("alice") == EVERY  # an officer of the node's own party
         assert node.visible_ids("alice") == EVERY
         manifest = node.client.get(
             f"/taxii2/api/collections/{node.shared_id}/manifest/", headers=node.headers("new-delhi")
@@ -106,9 +108,11 @@ def test_the_stream_holds_back_the_same_objects(db: Database, tmp_path: Path) ->
         node.post(ENVELOPE)
         start = Position(node.shared_id, 0)
         peer = Viewer("new-delhi", "in", peer=True, require_evaluation=True)
-        officer = Viewer("bob", "in", require_evaluation=True)
+        foreign_officer = Viewer("bob", "in", require_evaluation=True)
+        own_officer = Viewer("alice", "ca")
         assert len(read_after(db, peer, start).rows) == 1
-        assert len(read_after(db, officer, start).rows) == 4
+        assert len(read_after(db, foreign_officer, start).rows) == 1
+        assert len(read_after(db, own_officer, start).rows) == 4
 
 
 def test_import_records_what_it_holds_back(db: Database) -> None:
@@ -161,3 +165,10 @@ def test_correspondence_is_never_held_back() -> None:
     assert is_evaluated({"type": "liaison-rfi", "id": "liaison-rfi--1"})
     assert is_evaluated({"type": "liaison-rfi-event", "id": "liaison-rfi-event--1"})
     assert not is_evaluated(indicator(1))
+
+
+def test_a_withdrawal_is_never_held_back() -> None:
+    handling = {"extension_type": "property-extension", "withdrawal_reason": "shared in error"}
+    withdrawal = indicator(2, revoked=True, extensions={HANDLING_EXTENSION_ID: handling})
+    assert is_evaluated(withdrawal)
+    assert not is_evaluated(indicator(2, revoked=True))

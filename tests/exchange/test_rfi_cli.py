@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from liaison.exchange.rfi_objects import rfi_object
+from liaison.node import initialise_node
 from liaison.store.models import AuditEntry
 from liaison.store.objects import Origin, add_objects
 from tests.cli.inprocess import fails, ok, run
@@ -223,3 +224,29 @@ def test_collection_pillar(pair: Pair) -> None:
     assert "unknown pillar 'weather'" in fails(
         pair.ottawa, InvalidInput, "collection", "add", "x", "--pillar", "weather"
     )
+
+
+def test_collection_set_pillar(pair: Pair) -> None:
+    """A collection sync created has no pillar; `collection set` gives it one, audited."""
+    ok(pair.ottawa, "collection", "add", "from-delhi")
+    changed = ok(pair.ottawa, "collection", "set", "from-delhi", "--pillar", "drugs")
+    assert (changed["name"], changed["pillar"]) == ("from-delhi", "drugs")
+    assert "unknown pillar 'weather'" in fails(
+        pair.ottawa, InvalidInput, "collection", "set", "from-delhi", "--pillar", "weather"
+    )
+    fails(pair.ottawa, NotFound, "collection", "set", "nowhere", "--pillar", "drugs")
+    listed = {c["name"]: c["pillar"] for c in ok(pair.ottawa, "collection", "list")["collections"]}
+    assert listed["from-delhi"] == "drugs"
+    assert audit_kinds(pair.ottawa).count("collection.changed") == 1
+
+
+def test_demo_load_creates_its_collections_with_their_pillars(tmp_path: Path) -> None:
+    node = tmp_path / "ottawa"
+    initialise_node(node, "ottawa", "ca")
+    ok(node, "party", "add", "in")
+    ok(node, "demo", "load")
+    listed = {c["name"]: c["pillar"] for c in ok(node, "collection", "list")["collections"]}
+    assert {name: listed[name] for name in ("drugs", "cyber", "immigration-fraud")} == {
+        "drugs": "drugs", "cyber": "cyber", "immigration-fraud": "immigration-fraud",
+    }  # fmt: skip
+    assert "collection.changed" not in audit_kinds(node)  # set at creation, audited there

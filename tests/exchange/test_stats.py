@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from liaison.exchange.rfi_fold import fold
 from liaison.exchange.rfi_model import Rfi, RfiEvent
 from liaison.exchange.rfi_objects import rfi_object
 from liaison.exchange.stats import exchange_figures, month_of, percentile, rfi_timings
+from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.timestamps import parse_timestamp_micros
 from liaison.store.collections import create_collection, set_grant
 from liaison.store.database import Database
@@ -50,14 +52,15 @@ def _answer(n: int, seconds: float) -> RfiEvent:
         parse_timestamp_micros("2026-06-01T00:00:00.000Z") / 1e6 + seconds, UTC
     )
     return RfiEvent(f"liaison-rfi-event--00000000-0000-4000-8000-{n:012d}", _rfi(n).id, "answer",
-                    "in", f"{at:%Y-%m-%dT%H:%M:%S}.000Z", text="t")  # fmt: skip
+                    "in", f"{at:%Y-%m-%dT%H:%M:%S}.000Z", _rfi(n).id, text="t")  # fmt: skip
 
 
 def test_timings_per_pillar_and_acknowledgement() -> None:
     ack = RfiEvent("liaison-rfi-event--00000000-0000-4000-8000-000000000100", _rfi(1).id,
-                   "acknowledge", "in", "2026-06-01T00:01:00.000Z")  # fmt: skip
+                   "acknowledge", "in", "2026-06-01T00:01:00.000Z", _rfi(1).id)  # fmt: skip
+    answer = replace(_answer(1, 3600), previous_id=ack.id)
     statuses = [
-        fold(_rfi(1), [ack, _answer(1, 3600)], NOW),
+        fold(_rfi(1), [ack, answer], NOW),
         fold(_rfi(2, "drugs"), [], NOW),
     ]
     assert rfi_timings(statuses) == [
@@ -68,7 +71,17 @@ def test_timings_per_pillar_and_acknowledgement() -> None:
     ]  # fmt: skip
 
 
-def test_objects_each_way(db: Database) -> None:
+STORED_AT = parse_timestamp_micros("2026-06-10T12:00:00.000Z")
+
+
+@pytest.fixture
+def stored_in_june(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Objects stored from now on get a `date_added` of 10 June 2026; returns that month."""
+    monkeypatch.setattr("liaison.store.clock.now_micros", lambda: STORED_AT)
+    return "2026-06"
+
+
+def test_objects_each_way(db: Database, stored_in_june: str) -> None:
     with db.session(write=True) as session:
         for party in ("ca", "in", "us"):
             add_party(session, party)
@@ -98,9 +111,11 @@ def test_objects_each_way(db: Database) -> None:
         rfi = rfi_object(requester="in", addressee="ca", pillar="drugs", priority="urgent",
                          due="2026-06-10T00:00:00.000Z", question="q", created="2026-06-01T00:00:00.000Z")  # fmt: skip
         add_objects(session, exchange, [rfi], origin=theirs)
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = stored_in_june
     with db.session() as session:
-        figures = exchange_figures(session, "ca", Viewer("local", "ca"), now=NOW)
+        figures = exchange_figures(
+            session, "ca", Viewer("local", "ca"), require_evaluation=False, now=NOW
+        )
     assert figures["objects"] == [
         {"direction": "sent", "party": "in", "pillar": "cyber", "month": month, "objects": 1},
         {"direction": "sent", "party": "in", "pillar": "other", "month": month, "objects": 1},
@@ -110,3 +125,26 @@ def test_objects_each_way(db: Database) -> None:
         "by_state": {"sent": 1, "acknowledged": 0, "answered": 0, "closed": 0, "declined": 0},
         "overdue": 1, "total": 1,
     }  # fmt: skip
+
+
+def test_what_is_held_back_from_peers_is_not_sent(db: Database, stored_in_june: str) -> None:
+    with db.session(write=True) as session:
+        add_party(session, "ca")
+        add_party(session, "in")
+        cyber = create_collection(session, "cyber", owner_party="ca", pillar="cyber")
+        set_grant(session, cyber, "in", read=True, write=False)
+        evaluation = {"source_reliability": "B", "information_credibility": 2}
+        graded = shared_indicator(1, ["ca", "in"])
+        graded["extensions"][HANDLING_EXTENSION_ID] |= {
+            "evaluation": evaluation, "caveats": ["Lead only."],
+        }  # fmt: skip
+        ungraded = shared_indicator(2, ["ca", "in"])
+        add_objects(session, cyber, [graded, ungraded], origin=Origin("ottawa", "ca"))
+    sent = {}
+    with db.session() as session:
+        for gated in (False, True):
+            figures = exchange_figures(
+                session, "ca", Viewer("local", "ca"), require_evaluation=gated, now=NOW
+            )
+            sent[gated] = [row["objects"] for row in figures["objects"]]
+    assert sent == {False: [2], True: [1]}

@@ -27,9 +27,13 @@ def _rfi(**extra: Any) -> dict[str, Any]:
     return {**obj, **extra}
 
 
+RFI_ID = _rfi()["id"]
+EARLIER_EVENT = "liaison-rfi-event--00000000-0000-4000-8000-000000000009"
+
+
 def _event(kind: str, **extra: Any) -> dict[str, Any]:
-    return event_object(rfi_id=_rfi()["id"], event_type=kind, party="in", parties=("ca", "in"),
-                        created=CREATED, **extra)  # fmt: skip
+    return event_object(rfi_id=RFI_ID, previous=RFI_ID, event_type=kind, party="in",
+                        parties=("ca", "in"), created=CREATED, **extra)  # fmt: skip
 
 
 def _problems(obj: dict[str, Any]) -> list[tuple[str, str]]:
@@ -45,7 +49,8 @@ def test_objects_are_valid_and_marked() -> None:
     assert handling.legal_basis == "arrangement s. 3"
     assert object_tlp(rfi) is Tlp.AMBER
     for event in (_event("acknowledge"), _event("answer", text="t", refs=[rfi["object_refs"][0]]),
-                  _event("decline", reason="r"), _event("close")):  # fmt: skip
+                  _event("decline", reason="r"), _event("close"),
+                  {**_event("close"), "previous_ref": EARLIER_EVENT}):  # fmt: skip
         assert _problems(event) == [], event
 
 
@@ -79,6 +84,13 @@ def _without(obj: dict[str, Any], name: str) -> dict[str, Any]:
         (_event("escalate"), ("event_type", "is not one of")),
         ({**_event("close"), "rfi_ref": "indicator--00000000-0000-4000-8000-000000000001"}, ("rfi_ref", "must refer to liaison-rfi")),
         (_without(_event("close"), "party"), ("party", "is required")),
+        (_without(_event("close"), "previous_ref"), ("previous_ref", "is required")),
+        ({**_event("close"), "previous_ref": "indicator--00000000-0000-4000-8000-000000000001"}, ("previous_ref", "must refer to")),
+        ({**_event("close"), "previous_ref": "liaison-rfi--00000000-0000-4000-8000-000000000002"}, ("previous_ref", "own RFI")),
+        ((lambda e: {**e, "previous_ref": e["id"]})(_event("close")), ("previous_ref", "must not be the event itself")),
+        (_rfi(requester="c"), ("requester", "party code")),  # too short for `liaison party add`
+        (_rfi(addressee="1n"), ("addressee", "party code")),
+        (_rfi(requester="ca_rcmp"), ("requester", "party code")),
     ],
 )  # fmt: skip
 def test_malformed_objects_are_refused(obj: dict[str, Any], problem: tuple[str, str]) -> None:

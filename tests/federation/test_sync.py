@@ -52,8 +52,12 @@ class Remote:
     token: str
 
 
+PARTIES = {"ottawa": "ca", "washington": "us", "new-delhi": "in"}
+
+
 def _signed(obj: dict[str, Any], key: Ed25519PrivateKey, node: str) -> dict[str, Any]:
-    return with_signature(obj, signature_extension(obj, signing_key(key), key_id(key), node))
+    extension = signature_extension(obj, signing_key(key), key_id(key), node, PARTIES[node])
+    return with_signature(obj, extension)
 
 
 def _crafted(ottawa_key: Ed25519PrivateKey) -> list[dict[str, Any]]:
@@ -84,6 +88,8 @@ def _prepare_remote(directory: Path, port: int) -> tuple[str, str]:
             objects = [indicator(n) for n in range(GOOD)] + [indicator(200, modified=V2)]
             objects += _crafted(load_key(directory / "node.key"))
             add_objects(session, exchange, objects, origin=Origin("ottawa", "ca"))
+            # shared at ottawa by an officer of party in: ottawa vouches that `in` originated it
+            add_objects(session, exchange, [indicator(300)], origin=Origin("ottawa", "in"))
     finally:
         db.dispose()
     return node.public_key, token
@@ -127,8 +133,8 @@ def test_sync_stores_verified_objects_with_provenance(db: Database, local: Setti
     report = _sync(db, local)
     assert [c.collection for c in report.collections] == ["exchange"]
     exchange = report.collections[0]
-    assert exchange.received == GOOD + 1 + 5
-    assert exchange.stored == GOOD + 1
+    assert exchange.received == GOOD + 1 + 5 + 1
+    assert exchange.stored == GOOD + 2
     reasons = {r.id: r.reason for r in exchange.rejected}
     assert len(reasons) == 5
     assert "does not match" in reasons[indicator(100)["id"]]
@@ -147,7 +153,8 @@ def test_sync_stores_verified_objects_with_provenance(db: Database, local: Setti
         checkpoint = session.scalars(select(SyncCheckpoint)).one()
     assert provenance[indicator(0)["id"]] == ("ottawa", "ca", "ottawa")
     assert provenance[indicator(105)["id"]] == ("washington", "us", "ottawa")
-    assert len(provenance) == GOOD + 1
+    assert provenance[indicator(300)["id"]] == ("ottawa", "in", "ottawa"), "the signed party"
+    assert len(provenance) == GOOD + 2
     assert checkpoint.local_collection_id == exchange.local_id
     assert checkpoint.added_after is not None
 
@@ -166,9 +173,9 @@ def test_replayed_pages_are_duplicates(
     with db.session(write=True) as session:
         session.scalars(select(SyncCheckpoint)).one().added_after = None
     replay = _sync(db, local).collections[0]
-    assert first.stored == GOOD + 1
+    assert first.stored == GOOD + 2
     assert replay.received == first.received
-    assert (replay.stored, replay.duplicates) == (0, GOOD + 1)
+    assert (replay.stored, replay.duplicates) == (0, GOOD + 2)
 
 
 def test_unreachable_peer_names_peer_and_url(db: Database, local: Settings) -> None:

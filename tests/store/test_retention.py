@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,13 @@ from liaison.store.database import Database
 from liaison.store.models import AuditEntry, Collection, StixObject
 from liaison.store.objects import Origin, add_objects
 from liaison.store.query import ObjectFilter, read_page
-from liaison.store.retention import count_expired, expired_on_arrival, purge_expired
+from liaison.store.retention import (
+    PurgeReport,
+    _purge_batch,
+    count_expired,
+    expired_on_arrival,
+    purge_expired,
+)
 from tests.factories import indicator
 
 ORIGIN = Origin("ottawa", "ca")
@@ -119,6 +126,52 @@ def test_a_failed_batch_purges_nothing(
         purge_expired(db, now=NOW)
     assert count_expired(db, NOW) == 5
     assert _entries(db, "object.purged") == []
+
+
+def test_racing_purges_record_each_version_once(
+    db: Database, collections: tuple[Collection, Collection]
+) -> None:
+    """A second purge that selected the same versions while the first held them deletes and
+    records none of them (on PostgreSQL it waits on the first's row locks; SQLite serialises)."""
+    second = threading.Thread(target=purge_expired, args=(db,), kwargs={"now": NOW})
+    with db.session(write=True) as session:
+        assert len(_purge_batch(session, NOW, "local", 100)) == 5
+        second.start()
+        time.sleep(0.5)  # the second purge reaches its DELETE and waits for this commit
+    second.join(10)
+    assert not second.is_alive()
+    entries = _entries(db, "object.purged")
+    assert len(entries) == 5
+    assert {entry["actor"] for entry in entries} == {"local"}
+
+
+def test_shutdown_waits_for_a_purge_in_progress(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is disposed of only after the purge thread is done."""
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_purge(_db: Database, **_options: Any) -> PurgeReport:
+        started.set()
+        time.sleep(0.5)
+        finished.set()
+        return PurgeReport()
+
+    purged_before_dispose: list[bool] = []
+    dispose = Database.dispose
+
+    def recorded_dispose(self: Database) -> None:
+        purged_before_dispose.append(finished.is_set())
+        dispose(self)
+
+    monkeypatch.setattr("liaison.store.retention.purge_expired", slow_purge)
+    monkeypatch.setattr(Database, "dispose", recorded_dispose)
+    settings = Settings(
+        dir=tmp_path, node_name="ottawa", party="ca", database_url=db.url,
+        retention=RetentionSettings(interval=60),
+    )  # fmt: skip
+    assert _serve(create_app(settings), started.is_set, 10)
+    assert purged_before_dispose == [True]
 
 
 def test_objects_past_their_retain_until_are_refused_on_arrival() -> None:

@@ -224,3 +224,18 @@ def test_a_plain_stix_revocation_is_not_a_withdrawal(db: Database, exchange: Col
     assert _entries(db, "object.withdrawn") == []
     visible = [key for key in _visible_ids(db, OFFICER, exchange.id) if key[0] == original["id"]]
     assert len(visible) == 2
+    with pytest.raises(Conflict, match="already revoked"), db.session(write=True) as session:
+        withdraw_object(session, original["id"], "too late", node="ottawa", actor="local")
+
+
+def test_a_withdrawal_is_final_for_versions_stored_after_it(
+    db: Database, exchange: Collection
+) -> None:
+    target = _handled(1)["id"]
+    with db.session(write=True) as session:
+        withdraw_object(session, target, "shared in error", node="ottawa", actor="local")
+        later = create_collection(session, "later", owner_party="ca", default_tlp=Tlp.GREEN)
+        add_objects(session, later, [_handled(1)], origin=OTTAWA)  # the same version, again
+        add_objects(session, later, [_handled(31)], origin=OTTAWA)  # never withdrawn
+        later_id = later.id
+    assert [key[0] for key in _visible_ids(db, OFFICER, later_id)] == [_handled(31)["id"]]

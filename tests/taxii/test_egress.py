@@ -16,6 +16,7 @@ from liaison.access.tokens import issue_token
 from liaison.federation.keys import generate_key, key_id, signing_key, verify_key
 from liaison.federation.signing import (
     SIGNATURE_EXTENSION_ID,
+    Signer,
     signature_extension,
     signer_of,
     verify_object,
@@ -24,6 +25,7 @@ from liaison.federation.signing import (
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.store.database import Database
 from liaison.store.models import AuditEntry, StixObject
+from liaison.taxii.egress import PARALLEL_MIN_DOCUMENTS
 from tests.factories import indicator, ipv4
 from tests.taxii.conftest import Node
 
@@ -68,7 +70,7 @@ def test_peer_gets_signed_objects(
     for served in (objects(node, peer), objects(node, peer)):  # first signs, second uses cache
         assert len(served) == 3
         for obj in served:
-            assert verify_object(obj, keys) == "ottawa"
+            assert verify_object(obj, keys) == Signer("ottawa", "ca")
             assert signer_of(obj) == ("ottawa", key_id(node_key))
         assert served[1]["extensions"][HANDLING_EXTENSION_ID] == handling[HANDLING_EXTENSION_ID]
     assert all(value is not None for value in cached(db).values())
@@ -80,7 +82,8 @@ def test_single_object_endpoint_is_signed(
     node.post([indicator(3)])
     url = f"{node.objects_url}{indicator(3)['id']}/"
     [obj] = objects(node, peer, url)
-    assert verify_object(obj, {key_id(node_key): verify_key(node_key.public_key())}) == "ottawa"
+    keys = {key_id(node_key): verify_key(node_key.public_key())}
+    assert verify_object(obj, keys) == Signer("ottawa", "ca")
 
 
 def test_other_callers_get_the_stored_body(node: Node, db: Database, peer: str) -> None:
@@ -97,13 +100,14 @@ def test_received_signature_is_relayed_unchanged(
     origin = Ed25519PrivateKey.generate()
     received = with_signature(
         indicator(5),
-        signature_extension(indicator(5), signing_key(origin), key_id(origin), "new-delhi"),
+        signature_extension(indicator(5), signing_key(origin), key_id(origin), "new-delhi", "in"),
     )
     node.post([received])
     for _ in range(2):
         [obj] = objects(node, peer)
         assert obj == received
-        assert verify_object(obj, {key_id(origin): verify_key(origin.public_key())}) == "new-delhi"
+        keys = {key_id(origin): verify_key(origin.public_key())}
+        assert verify_object(obj, keys) == Signer("new-delhi", "in")
     assert objects(node, "bob") == [received]
     assert received["extensions"][SIGNATURE_EXTENSION_ID]["signature"] in (
         cached(db)[indicator(5)["id"]] or ""
@@ -124,3 +128,18 @@ def test_what_a_peer_reads_is_recorded_as_replicated(node: Node, db: Database, p
     assert (peer_kind, actor) == ("objects.replicated", peer)
     assert orjson.loads(entry)["details"]["ids"] == [indicator(9)["id"]]
     assert (officer_kind, officer) == ("objects.read", "bob")
+
+
+def test_a_large_page_is_signed_in_worker_processes(
+    node: Node, db: Database, peer: str, node_key: Ed25519PrivateKey
+) -> None:
+    count = PARALLEL_MIN_DOCUMENTS + 50
+    sent = [indicator(1000 + n) for n in range(count)]
+    for start in range(0, count, 30):  # the fixture caps bodies at 20,000 bytes
+        node.post(sent[start : start + 30])
+    served = objects(node, peer, f"{node.objects_url}?limit={count}")
+    keys = {key_id(node_key): verify_key(node_key.public_key())}
+    assert len(served) == count
+    assert all(verify_object(obj, keys) == Signer("ottawa", "ca") for obj in served)
+    assert {obj["id"] for obj in served} == {obj["id"] for obj in sent}
+    assert None not in cached(db).values(), "every signature is cached"

@@ -55,7 +55,9 @@ def authenticated(
 ) -> Caller:
     """FastAPI dependency: the principal the request's credentials prove, or a 401.
 
-    Its Viewer carries the node's `release.require_evaluation`, so every read path applies it.
+    Its Viewer carries the node's `release.require_evaluation` when the principal reads for
+    another party (a peer node, or an officer of a foreign party with an account here), so
+    every read path applies it to whatever is released to a foreign party.
     """
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
@@ -63,9 +65,10 @@ def authenticated(
         with db.session() as session:
             principal = authenticate(session, authorization)
             role = Role(principal.role)
+            foreign = role is Role.PEER or principal.party != settings.party
             viewer = Viewer(
                 principal.name, principal.party, peer=role is Role.PEER,
-                require_evaluation=settings.release.require_evaluation,
+                require_evaluation=settings.release.require_evaluation and foreign,
             )  # fmt: skip
             return Caller(principal.id, viewer, role)
     except AuthenticationFailed as exc:

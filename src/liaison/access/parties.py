@@ -11,10 +11,10 @@ from liaison.access.models import Role
 from liaison.access.passwords import hash_password, password_problem
 from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.stix.checks import PARTY_RE
 from liaison.stix.timestamps import now_micros
 from liaison.store.models import Party, Principal
 
-PARTY_RE = re.compile(r"[a-z][a-z0-9-]{1,99}")
 PRINCIPAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 
 

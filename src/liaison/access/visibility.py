@@ -13,8 +13,10 @@ The rule, given a read grant on the collection (checked by `collection_access`):
    share AMBER within their organisation and its clients on a need-to-know basis);
    AMBER+STRICT only to the parties it was released to (`releasable_to`), never beyond;
    RED only to the principals named in the handling extension's `recipients`.
-4. A node whose `release.require_evaluation` is on holds back from peer nodes every object
-   without an evaluation and caveats in its handling extension (`stix_objects.evaluated`).
+4. A node whose `release.require_evaluation` is on holds back from foreign parties (peer nodes,
+   and officers of another party with an account on this node) every object without an
+   evaluation and caveats in its handling extension (`stix_objects.evaluated`); the HTTP edge
+   sets `Viewer.require_evaluation` for exactly those viewers.
 
 Above all of these: a withdrawn object (every version, once its originator revoked it; see
 `liaison.store.revocation`) is seen by no one, its originator's party included, except that peer
@@ -41,8 +43,9 @@ _SHAREABLE = (Tlp.CLEAR.value, Tlp.GREEN.value, Tlp.AMBER.value)
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is asking: a principal's name and party, and whether it is a peer node (what a peer
-    reads leaves this node). `require_evaluation` carries the node's `release.require_evaluation`
-    setting from the HTTP edge, where settings are known, to the policy on every read path."""
+    reads leaves this node). `require_evaluation` is set, from the node's
+    `release.require_evaluation`, for viewers who read for a foreign party (peer nodes, officers
+    of another party), by the HTTP edge where the settings are known."""
 
     name: str
     party: str
@@ -52,7 +55,7 @@ class Viewer:
     @property
     def evaluated_only(self) -> bool:
         """Whether this viewer may only see objects with an evaluation and caveats (rule 4)."""
-        return self.peer and self.require_evaluation
+        return self.require_evaluation
 
 
 @dataclass(frozen=True, slots=True)

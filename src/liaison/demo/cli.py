@@ -13,7 +13,6 @@ from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
 from liaison.demo.data import demo_objects
 from liaison.demo.twonodes import prepare_demo, running_demo
 from liaison.stix.tlp import Tlp
-from liaison.store.collections import find_collection
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
 
@@ -74,10 +73,8 @@ def load(
         for name, objects in demo_objects(settings.node_name, settings.party, peer_party).items():
             result = import_objects(
                 db, name, objects, origin=Origin(settings.node_name, settings.party), create=True,
-                default_tlp=Tlp.AMBER_STRICT,
+                default_tlp=Tlp.AMBER_STRICT, pillar=name,  # named after their pillars
             )  # fmt: skip
-            with db.session(write=True) as session:
-                find_collection(session, name).pillar = name  # named after their pillars
             loaded[name] = {"added": result.added, "duplicates": result.duplicates}
     if json_output:
         emit_json({"collections": loaded})

@@ -93,10 +93,12 @@ def _load_pillars(db: Database, node: DemoNode, peer: DemoNode) -> dict[str, str
     origin = Origin(node.name, node.party)
     ids = {}
     for name, objects in demo_objects(node.name, node.party, peer.party).items():
-        import_objects(db, name, objects, origin=origin, create=True, default_tlp=Tlp.AMBER_STRICT)
+        import_objects(
+            db, name, objects, origin=origin, create=True, default_tlp=Tlp.AMBER_STRICT,
+            pillar=name,  # the demo's collections are named after their pillars
+        )  # fmt: skip
         with db.session(write=True) as session:
             collection = find_collection(session, name)
-            collection.pillar = name  # the demo's collections are named after their pillars
             set_grant(session, collection, peer.party, read=True, write=False)
             ids[name] = collection.id
     return ids

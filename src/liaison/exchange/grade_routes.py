@@ -1,8 +1,10 @@
 """`/api/v1/objects/{object_id}/grades` and `/api/v1/grades`: receiver grading over HTTP.
 
-An officer, analyst or admin grades an object the node received (POST, 201 with the grade); the
-same roles and auditors list the grades given by this node's party and received for objects it
-originated (GET). Peer nodes do neither: a grade reaches the originator by sync, as a STIX object.
+An officer, analyst or admin of the node's party grades an object the node received (POST, 201
+with the grade); the same roles and auditors of that party list the grades given by it and
+received for objects it originated (GET). Principals of other parties and peer nodes do neither
+(a grade is stored as the node's party's): a grade reaches the originator by sync, as a STIX
+object.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from liaison.access.http import Caller, authenticated
 from liaison.access.models import Role
 from liaison.config import Settings
-from liaison.errors import PermissionDenied
+from liaison.exchange.callers import require_own_party
 from liaison.exchange.grades import grade_object, list_grades, parse_evaluation
 from liaison.store.database import Database
 
@@ -41,11 +43,6 @@ def _state(request: Request) -> tuple[Settings, Database]:
     return settings, db
 
 
-def _caller_in(caller: Caller, roles: frozenset[Role], what: str) -> None:
-    if caller.role not in roles:
-        raise PermissionDenied(f"{what} is for {', '.join(sorted(roles))}")
-
-
 @router.post("/objects/{object_id}/grades", status_code=201, summary="Grade a received object")
 def post_grade(
     request: Request,
@@ -54,9 +51,9 @@ def post_grade(
     caller: Annotated[Caller, Depends(authenticated)],
 ) -> dict[str, Any]:
     """Grade `object_id` (received from a peer, visible to the caller); answers the grade."""
-    _caller_in(caller, GRADERS, "grading")
-    evaluation = parse_evaluation(body.reliability, body.credibility)
     settings, db = _state(request)
+    require_own_party(caller, settings.party, GRADERS, "grading")
+    evaluation = parse_evaluation(body.reliability, body.credibility)
     with db.session(write=True) as session:
         grade = grade_object(
             session, node=settings.node_name, party=settings.party, grader=caller.viewer,
@@ -74,8 +71,8 @@ def get_grades(
     ] = None,
 ) -> dict[str, Any]:
     """Grades given by this node's party and received for objects it originated, oldest first."""
-    _caller_in(caller, GRADE_READERS, "reading grades")
     settings, db = _state(request)
+    require_own_party(caller, settings.party, GRADE_READERS, "reading grades")
     with db.session() as session:
         grades = list_grades(session, caller.viewer, settings.party, object_id)
     return {"grades": [grade.as_json() for grade in grades]}

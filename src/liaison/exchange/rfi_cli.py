@@ -31,7 +31,9 @@ RefOption = Annotated[
 
 def _as_node(settings: Settings) -> Acting:
     """The CLI acts as the node itself, for its party."""
-    return Acting(settings.node_name, settings.party, LOCAL_ACTOR)
+    return Acting(
+        settings.node_name, settings.party, LOCAL_ACTOR, settings.release.require_evaluation
+    )
 
 
 def _show(status: RfiStatus, json_output: bool) -> None:

@@ -1,7 +1,12 @@
 """An RFI's state: a pure, deterministic fold over the RFI and its events.
 
-Events are applied in the order of their `created` timestamp, ties broken by id, so two nodes
-holding the same objects compute the same state whatever order sync delivered them in:
+Each event names the step it follows (`previous_ref`: the RFI itself for the first step, else the
+event that was the RFI's latest step when it was taken). The fold walks that chain from the RFI:
+an event is applied only when it names the current head and the rules below allow it, and it
+becomes the new head. Competing events naming the same head (the two parties acting at once) are
+decided by `created`, ties by id: the earliest the rules allow wins, the others are ignored. So
+two nodes holding the same objects compute the same state whatever order sync delivered them in,
+and an event's own date never moves it before steps it does not name:
 
     sent ──acknowledge──▶ acknowledged ──answer──▶ answered ──close──▶ closed
       │                        │
@@ -10,13 +15,14 @@ holding the same objects compute the same state whatever order sync delivered th
       └──close ──▶ closed ◀── close (the requester withdraws an open RFI)
 
 Acknowledge, answer and decline belong to the addressee party; close to the requester party.
-An event that breaks these rules (wrong party, wrong state, dated before the RFI) is ignored,
-and `refusal` says why, so a node refuses it before writing it.
+An event that breaks these rules (wrong party, wrong state, not following the head, dated before
+the step it follows) is ignored, and `refusal` says why, so a node refuses it before writing it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from liaison.exchange.rfi_model import OPEN_STATES, Rfi, RfiEvent, RfiStatus, State
@@ -61,8 +67,12 @@ def refusal(status: RfiStatus, event: RfiEvent) -> str | None:
         )
     if status.state not in step.from_states:
         return f"RFI {rfi.id} is {status.state.value}: it cannot be {_VERB[event.event_type]}"
-    if event.created_micros < rfi.created_micros:
-        return f"event {event.id} is dated before the RFI was sent"
+    if event.previous_id != status.head:
+        return (
+            f"event {event.id} follows {event.previous_id}, not the RFI's latest step {status.head}"
+        )
+    if event.created_micros < status.last_step_micros:
+        return f"event {event.id} is dated before the step it follows"
     return None
 
 
@@ -90,16 +100,29 @@ def apply(status: RfiStatus, event: RfiEvent) -> RfiStatus:
 
 
 def event_order(event: RfiEvent) -> tuple[int, str]:
-    """The fold's order: by `created`, ties by id."""
+    """The order competing events are decided in: by `created`, ties by id."""
     return event.created_micros, event.id
 
 
-def fold(rfi: Rfi, events: Iterable[RfiEvent], as_of: int) -> RfiStatus:
-    """The state of `rfi` after every event of it, as of `as_of` (microseconds, for `overdue`).
+def _next_step(status: RfiStatus, candidates: Sequence[RfiEvent]) -> RfiEvent | None:
+    """The earliest of the events naming the head that the rules allow, if any."""
+    for event in sorted(candidates, key=event_order):
+        if refusal(status, event) is None:
+            return event
+    return None
 
-    Events of other RFIs are skipped; so are events that break the rules.
+
+def fold(rfi: Rfi, events: Iterable[RfiEvent], as_of: int) -> RfiStatus:
+    """The state of `rfi` after following its chain of events, as of `as_of` (for `overdue`).
+
+    Events of other RFIs are skipped; so are events off the chain and events that break the
+    rules. Every step moves the state forward, so the walk takes at most three steps.
     """
+    following: dict[str, list[RfiEvent]] = defaultdict(list)
+    for event in events:
+        if event.rfi_id == rfi.id:
+            following[event.previous_id].append(event)
     status = RfiStatus(rfi, State.SENT, as_of)
-    for event in sorted((e for e in events if e.rfi_id == rfi.id), key=event_order):
-        status = apply(status, event)
+    while (step := _next_step(status, following.get(status.head, ()))) is not None:
+        status = apply(status, step)
     return status

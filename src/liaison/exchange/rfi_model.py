@@ -69,6 +69,7 @@ class RfiEvent:
     event_type: str
     party: str
     created: str
+    previous_id: str  # the step it follows: the RFI's id for the first, else an event's id
     text: str | None = None
     reason: str | None = None
     refs: tuple[str, ...] = ()
@@ -82,7 +83,8 @@ class RfiEvent:
         """The event as shown by the CLI and the API."""
         return {
             "id": self.id, "type": self.event_type, "party": self.party, "at": self.created,
-            "text": self.text, "reason": self.reason, "refs": list(self.refs),
+            "follows": self.previous_id, "text": self.text, "reason": self.reason,
+            "refs": list(self.refs),
         }  # fmt: skip
 
 
@@ -105,6 +107,11 @@ class RfiStatus:
     def overdue(self) -> bool:
         """Still open (neither answered, declined nor closed) and past its due date."""
         return self.state in OPEN_STATES and self.rfi.due_micros < self.as_of
+
+    @property
+    def head(self) -> str:
+        """The id of the latest applied step (the RFI's own id before any): the next one names it."""
+        return self.events[-1].id if self.events else self.rfi.id
 
     @property
     def last_step_micros(self) -> int:
@@ -151,6 +158,6 @@ def event_from_object(obj: Mapping[str, Any]) -> RfiEvent:
     """The RfiEvent a valid `liaison-rfi-event` object states."""
     return RfiEvent(
         id=obj["id"], rfi_id=obj["rfi_ref"], event_type=obj["event_type"], party=obj["party"],
-        created=obj["created"], text=obj.get("text"), reason=obj.get("reason"),
-        refs=_refs(obj),
+        created=obj["created"], previous_id=obj["previous_ref"], text=obj.get("text"),
+        reason=obj.get("reason"), refs=_refs(obj),
     )  # fmt: skip

@@ -74,6 +74,7 @@ def rfi_object(
 def event_object(
     *,
     rfi_id: str,
+    previous: str,
     event_type: str,
     party: str,
     parties: Sequence[str],
@@ -82,10 +83,14 @@ def event_object(
     reason: str | None = None,
     refs: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """A new `liaison-rfi-event`: `party` takes step `event_type` on RFI `rfi_id`."""
+    """A new `liaison-rfi-event`: `party` takes step `event_type` on RFI `rfi_id`.
+
+    `previous` is the step it follows: the RFI's id for its first step, else the id of the event
+    that was the RFI's latest step when this one was taken (`RfiStatus.head`).
+    """
     return {
         **_common(RFI_EVENT_TYPE, created),
-        "rfi_ref": rfi_id, "event_type": event_type, "party": party,
+        "rfi_ref": rfi_id, "previous_ref": previous, "event_type": event_type, "party": party,
         **_optional(text=text, reason=reason, object_refs=list(refs)),
         "extensions": _extensions(parties),
     }  # fmt: skip

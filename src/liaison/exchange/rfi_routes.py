@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from liaison.access.http import Caller, authenticated
 from liaison.access.models import Role
 from liaison.config import Settings
-from liaison.errors import PermissionDenied
+from liaison.exchange.callers import require_own_party
 from liaison.exchange.rfi_service import (
     Acting,
     RfiRequest,
@@ -76,18 +76,20 @@ def _settings(request: Request) -> Settings:
 
 
 def _own_party(request: Request, caller: Caller, roles: frozenset[Role], what: str) -> Acting:
-    party = _settings(request).party
-    if caller.viewer.party != party or caller.role not in roles:
-        raise PermissionDenied(f"{what} RFIs is for {', '.join(sorted(roles))}s of party '{party}'")
-    return Acting(_settings(request).node_name, party, caller.viewer.name)
+    settings = _settings(request)
+    require_own_party(caller, settings.party, roles, what)
+    return Acting(
+        settings.node_name, settings.party, caller.viewer.name,
+        settings.release.require_evaluation,
+    )  # fmt: skip
 
 
 def _reader(request: Request, caller: Annotated[Caller, Depends(authenticated)]) -> Acting:
-    return _own_party(request, caller, READERS, "reading")
+    return _own_party(request, caller, READERS, "reading RFIs")
 
 
 def _actor(request: Request, caller: Annotated[Caller, Depends(authenticated)]) -> Acting:
-    return _own_party(request, caller, ACTORS, "acting on")
+    return _own_party(request, caller, ACTORS, "acting on RFIs")
 
 
 Reader = Annotated[Acting, Depends(_reader)]

@@ -10,7 +10,7 @@ transaction. Services never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,22 +24,28 @@ from liaison.exchange.rfi_model import RfiEvent, RfiStatus, event_from_object
 from liaison.exchange.rfi_objects import event_object, rfi_object
 from liaison.exchange.rfi_store import check_references, load_exchange
 from liaison.stix.rfi import EVENT_TYPES, PILLARS, PRIORITIES
-from liaison.stix.timestamps import format_timestamp, now_micros, parse_timestamp_micros
+from liaison.stix.timestamps import (
+    format_timestamp,
+    micros_to_datetime,
+    now_micros,
+    parse_timestamp_micros,
+)
 from liaison.store.models import Party
 from liaison.store.objects import Origin, add_objects
 
 TEXT_MAX = 20_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLI = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class Acting:
-    """Who acts: this node (name, party) on behalf of `actor` (the audit log's actor)."""
+    """Who acts: this node (name, party) on behalf of `actor` (the audit log's actor), under the
+    node's `release.require_evaluation` (what is held back from peers cannot be referred to)."""
 
     node: str
     party: str
     actor: str
+    require_evaluation: bool = False
 
     @property
     def viewer(self) -> Viewer:
@@ -68,7 +74,7 @@ class RfiRequest:
 
 def stamp(micros: int) -> str:
     """A STIX timestamp (millisecond precision) of microseconds since the epoch."""
-    return format_timestamp(_EPOCH + timedelta(microseconds=micros))
+    return format_timestamp(micros_to_datetime(micros))
 
 
 def parse_due(text: str) -> str:
@@ -126,7 +132,7 @@ def send_rfi(
     if parse_timestamp_micros(due) <= now:
         raise InvalidInput(f"due date {due} is already past")
     refs = list(dict.fromkeys(request.refs))
-    check_references(session, acting.viewer, to, refs)
+    check_references(session, acting.viewer, to, refs, require_evaluation=acting.require_evaluation)
     obj = rfi_object(
         requester=acting.party, addressee=to,
         pillar=_one_of("pillar", request.pillar, PILLARS),
@@ -167,17 +173,20 @@ def act_on_rfi(
         raise NotFound(f"no RFI '{rfi_id}'")
     counterpart = rfi.party_other_than(acting.party)
     refs = list(dict.fromkeys(refs or []))
-    # Strictly after the last step, so the fold orders it last on every node despite clock skew.
+    # It follows the head, dated strictly after it (even when this node's clock is behind), so
+    # the fold applies it after the last step on every node.
     created = max(now, status.last_step_micros + _MILLI)
     obj = event_object(
-        rfi_id=rfi.id, event_type=event_type, party=acting.party,
+        rfi_id=rfi.id, previous=status.head, event_type=event_type, party=acting.party,
         parties=(rfi.requester, rfi.addressee), created=stamp(created),
         text=_text("answer text", text, required=event_type == "answer"),
         reason=_text("decline reason", reason, required=event_type == "decline"), refs=refs,
     )  # fmt: skip
     event = event_from_object(obj)
     _refuse(status, event)
-    check_references(session, acting.viewer, counterpart, refs)
+    check_references(
+        session, acting.viewer, counterpart, refs, require_evaluation=acting.require_evaluation
+    )
     _store(session, acting, counterpart, obj)
     record(session, f"rfi.{event_type}", acting.actor, {
         "rfi": rfi.id, "event": obj["id"], "party": acting.party, "refs": refs,

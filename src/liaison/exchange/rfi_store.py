@@ -5,11 +5,16 @@ whether written here or received from the peer. Every read goes through the visi
 (`liaison.access.visibility`): a node, or an officer of its party, sees the RFIs its party asked
 or was asked. An object whose stated party is not the party that originated it (a node speaking
 for another) is ignored, so a forged step never counts.
+
+RFIs and events are immutable: a change is a new event. Should a second version of one be stored
+all the same, only its first version (earliest `modified`) counts, whatever order the rows come
+in, so every node folds the same objects.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -61,30 +66,58 @@ def _exchange_rows(session: Session, viewer: Viewer) -> list[StixObject]:
     )
 
 
-def load_exchange(session: Session, viewer: Viewer) -> Exchange:
-    """Every RFI and event `viewer` may see in the exchange collection."""
+def _speaks_for_itself(row: StixObject) -> bool:
+    """The party the object states (requester, or the event's party) is its originator's."""
+    stated = row.body.get("requester" if row.type == RFI_TYPE else "party")
+    return bool(stated == row.origin_party)
+
+
+def exchange_of(rows: Iterable[StixObject]) -> Exchange:
+    """The RFIs and events of `rows`: each id once, as its first version that is not forged.
+
+    Rows are taken by (id, `modified`), so neither their order nor a later version of an RFI or
+    an event changes the result.
+    """
     rfis: dict[str, Rfi] = {}
     events: dict[str, list[RfiEvent]] = defaultdict(list)
-    seen_events: set[str] = set()
-    for row in _exchange_rows(session, viewer):
+    seen: set[str] = set()
+    for row in sorted(rows, key=lambda row: (row.id, row.modified)):
+        if row.id in seen or not _speaks_for_itself(row):
+            continue
+        seen.add(row.id)
         if row.type == RFI_TYPE:
-            rfi = rfi_from_object(row.body)
-            if rfi.requester == row.origin_party:
-                rfis[rfi.id] = rfi
+            rfis[row.id] = rfi_from_object(row.body)
         else:
             event = event_from_object(row.body)
-            if event.party == row.origin_party and event.id not in seen_events:
-                seen_events.add(event.id)
-                events[event.rfi_id].append(event)
+            events[event.rfi_id].append(event)
     return Exchange(rfis, dict(events))
 
 
-def check_references(session: Session, actor: Viewer, counterpart: str, refs: list[str]) -> None:
+def load_exchange(session: Session, viewer: Viewer) -> Exchange:
+    """Every RFI and event `viewer` may see in the exchange collection."""
+    return exchange_of(_exchange_rows(session, viewer))
+
+
+def counterpart_viewer(party: str, *, require_evaluation: bool) -> Viewer:
+    """How the counterpart party sees this node's objects: as its peer node does, so an object
+    held back from peers (`release.require_evaluation`) is not shared with it. No name, so a
+    TLP:RED object never qualifies."""
+    return Viewer("", party, peer=True, require_evaluation=require_evaluation)
+
+
+def check_references(
+    session: Session,
+    actor: Viewer,
+    counterpart: str,
+    refs: list[str],
+    *,
+    require_evaluation: bool,
+) -> None:
     """Each id in `refs` names an object `actor` may see and `counterpart` may see too.
 
     The counterpart may see an object it originated itself, or one in a collection it may read
-    that the visibility policy shows it (read as a principal of that party with no name, so a
-    TLP:RED object never qualifies). Raises NotFound or InvalidInput naming the first bad id.
+    that the visibility policy shows its peer node (`counterpart_viewer`, with the node's
+    `release.require_evaluation`). Raises NotFound or InvalidInput naming the first bad id.
     """
     for ref in refs:
         problem = identifier_problem(ref)
@@ -94,7 +127,7 @@ def check_references(session: Session, actor: Viewer, counterpart: str, refs: li
         visible = [row for row in rows if _may_see(session, actor, row)]
         if not visible:
             raise NotFound(f"no object '{ref}' to refer to")
-        other = Viewer("", counterpart)
+        other = counterpart_viewer(counterpart, require_evaluation=require_evaluation)
         if not any(
             row.origin_party == counterpart or _may_see(session, other, row) for row in visible
         ):

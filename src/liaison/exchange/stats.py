@@ -2,8 +2,9 @@
 
 - **Objects shared each way**, per counterpart party, pillar and month (UTC), counted as distinct
   object ids. *Sent*: objects this node's party originated (not received from a peer), in
-  collections a counterpart party may read, that the visibility policy shows that party, by the
-  month they were stored. *Received*: objects received from a peer (`received_from` set), by the
+  collections a counterpart party may read, that the visibility policy shows that party's peer
+  node (so not what `release.require_evaluation` holds back from peers), by the month they were
+  stored. *Received*: objects received from a peer (`received_from` set), by the
   party that originated them and the month they arrived. The pillar is the collection's `pillar`
   (`other` when it has none). The exchange collection (RFIs and other workflow objects) is left
   out: those are not intelligence.
@@ -19,7 +20,6 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,18 +28,17 @@ from sqlalchemy.orm import Session
 from liaison.access.visibility import Viewer, collection_access
 from liaison.exchange.collection import EXCHANGE_COLLECTION
 from liaison.exchange.rfi_model import RfiStatus, State
-from liaison.exchange.rfi_store import load_exchange
-from liaison.stix.timestamps import now_micros, parse_timestamp_micros
+from liaison.exchange.rfi_store import counterpart_viewer, load_exchange
+from liaison.stix.timestamps import micros_to_datetime, now_micros, parse_timestamp_micros
 from liaison.store.models import Collection, CollectionGrant, StixObject
 
 OTHER = "other"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Tally = dict[tuple[str, str, str], set[str]]
 
 
 def month_of(micros: int) -> str:
     """The UTC month (`YYYY-MM`) of a time in microseconds since the epoch."""
-    return f"{_EPOCH + timedelta(microseconds=micros):%Y-%m}"
+    return f"{micros_to_datetime(micros):%Y-%m}"
 
 
 def _rows(tally: Tally, direction: str) -> list[dict[str, Any]]:
@@ -54,8 +53,14 @@ def _shared_collections(session: Session) -> list[Collection]:
     return list(session.scalars(select(Collection).where(Collection.name != EXCHANGE_COLLECTION)))
 
 
-def objects_sent(session: Session, own_party: str) -> list[dict[str, Any]]:
-    """Objects this party originated that each counterpart party may see, by pillar and month."""
+def objects_sent(
+    session: Session, own_party: str, *, require_evaluation: bool
+) -> list[dict[str, Any]]:
+    """Objects this party originated that each counterpart party may see, by pillar and month.
+
+    Seen as the counterpart's peer node sees them (`counterpart_viewer`, with the node's
+    `release.require_evaluation`), so what is held back from peers is not counted as sent.
+    """
     tally: Tally = defaultdict(set)
     for collection in _shared_collections(session):
         readers = session.scalars(
@@ -66,7 +71,7 @@ def objects_sent(session: Session, own_party: str) -> list[dict[str, Any]]:
             )
         ).all()
         for party in readers:
-            viewer = Viewer("", party)
+            viewer = counterpart_viewer(party, require_evaluation=require_evaluation)
             rows = session.execute(
                 select(StixObject.id, StixObject.date_added).where(
                     StixObject.collection_id == collection.id,
@@ -149,14 +154,24 @@ def rfi_counts(statuses: Iterable[RfiStatus]) -> dict[str, Any]:
 
 
 def exchange_figures(
-    session: Session, own_party: str, viewer: Viewer, *, now: int | None = None
+    session: Session,
+    own_party: str,
+    viewer: Viewer,
+    *,
+    require_evaluation: bool,
+    now: int | None = None,
 ) -> dict[str, Any]:
-    """Every figure of the exchange as seen from `own_party` (RFIs as `viewer` sees them)."""
+    """Every figure of the exchange as seen from `own_party` (RFIs as `viewer` sees them).
+
+    `require_evaluation` is the node's `release.require_evaluation`: what it holds back from
+    peers is not counted as sent.
+    """
     now = now_micros() if now is None else now
     statuses = load_exchange(session, viewer).statuses(now)
+    sent = objects_sent(session, own_party, require_evaluation=require_evaluation)
     return {
         "party": own_party,
-        "objects": objects_sent(session, own_party) + objects_received(session, own_party),
+        "objects": sent + objects_received(session, own_party),
         "rfis": rfi_counts(statuses),
         "rfi_times": rfi_timings(statuses),
     }

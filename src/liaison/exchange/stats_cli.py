@@ -47,7 +47,10 @@ def stats_command(directory: DirOption = None, json_output: JsonOption = False) 
     """Exchange figures: objects shared each way per pillar and month, RFIs, response times."""
     with node_store(directory) as (settings, db), db.session() as session:
         viewer = Viewer(LOCAL_ACTOR, settings.party)
-        figures = exchange_figures(session, settings.party, viewer)
+        figures = exchange_figures(
+            session, settings.party, viewer,
+            require_evaluation=settings.release.require_evaluation,
+        )  # fmt: skip
     if json_output:
         emit_json(figures)
     else:

@@ -18,4 +18,6 @@ def get_stats(request: Request, acting: Reader) -> dict[str, Any]:
     """Objects shared each way per pillar and month, RFIs by state, times to acknowledge/answer."""
     db: Database = request.app.state.db
     with db.session() as session:
-        return exchange_figures(session, acting.party, acting.viewer)
+        return exchange_figures(
+            session, acting.party, acting.viewer, require_evaluation=acting.require_evaluation
+        )

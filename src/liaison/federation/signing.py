@@ -3,21 +3,25 @@
 A signed object carries the liaison signature property extension::
 
     "extensions": {SIGNATURE_EXTENSION_ID: {
-        "extension_type": "property-extension",
-        "node": "ottawa", "key_id": "<16 hex digits>", "signature": "<base64url, no padding>"}}
+        "extension_type": "property-extension", "node": "ottawa", "party": "ca",
+        "key_id": "<16 hex digits>", "signature": "<base64url, no padding>"}}
 
-The signed bytes are the canonical JSON of the object *without* that extension (and without
-`extensions` altogether when it held nothing else), so the signature can be added to, and taken
-from, an object without changing what it signs. docs/federation.md describes the format.
+`node` signed the object and vouches that party `party` originated it (an officer of another
+party may share through this node). The signed bytes are the canonical JSON of the object with
+that extension minus its `signature` member: the content and the header (node, party, key id)
+are all covered, and no other signature the object carried before takes part.
+docs/federation.md describes the format.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
@@ -28,6 +32,9 @@ from liaison.stix.extensions import SIGNATURE_EXTENSION_ID
 __all__ = [
     "SIGNATURE_EXTENSION_ID",
     "SignatureInvalid",
+    "Signer",
+    "received_extension",
+    "sign_documents",
     "signature_extension",
     "signed_content",
     "signer_of",
@@ -65,17 +72,21 @@ def b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _signing_input(obj: Mapping[str, Any], header: Mapping[str, Any]) -> bytes:
+    """What a signature covers: the object's content with `header` as its signature extension."""
+    return canonical_json(with_signature(signed_content(obj), header))
+
+
 def signature_extension(
-    obj: Mapping[str, Any], key: SigningKey, key_id: str, node: str
+    obj: Mapping[str, Any], key: SigningKey, key_id: str, node: str, party: str
 ) -> dict[str, Any]:
-    """The signature extension body for `obj`, signed by `node` with `key` (id `key_id`)."""
-    signature = key.sign(canonical_json(signed_content(obj))).signature
-    return {
-        "extension_type": "property-extension",
-        "node": node,
-        "key_id": key_id,
-        "signature": b64encode(signature),
-    }
+    """The signature extension body for `obj`: `node` (key `key`, id `key_id`) vouches that
+    party `party` originated it."""
+    header = {
+        "extension_type": "property-extension", "node": node, "party": party, "key_id": key_id,
+    }  # fmt: skip
+    signature = key.sign(_signing_input(obj, header)).signature
+    return header | {"signature": b64encode(signature)}
 
 
 def with_signature(obj: Mapping[str, Any], extension: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,8 +118,42 @@ def signer_of(obj: Mapping[str, Any]) -> tuple[str, str] | None:
     return node, key_id
 
 
-def verify_object(obj: Mapping[str, Any], keys: Mapping[str, VerifyKey]) -> str:
-    """Check the object's liaison signature against `keys` (key_id → key); return the signing node.
+def received_extension(text: str) -> str | None:
+    """The JSON text of the liaison signature a stored object (JSON text) arrived with, or None."""
+    if SIGNATURE_EXTENSION_ID not in text:
+        return None
+    extension = _extension_of(orjson.loads(text))
+    return orjson.dumps(extension).decode() if extension is not None else None
+
+
+def sign_documents(
+    documents: Sequence[tuple[str, str]], seed: bytes, key_id: str, node: str
+) -> list[tuple[str, str]]:
+    """Sign stored objects, given as (JSON text, originating party), as `node` with the key of
+    `seed`: each one's JSON text as served, and its signature extension's JSON text.
+
+    Plain values in and out, so that worker processes can sign a large page between them.
+    """
+    key = SigningKey(seed)
+    signed = []
+    for text, party in documents:
+        obj = orjson.loads(text)
+        extension = signature_extension(obj, key, key_id, node, party)
+        served = orjson.dumps(with_signature(obj, extension)).decode()
+        signed.append((served, orjson.dumps(extension).decode()))
+    return signed
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """Who a valid signature says vouches for an object: the node and the originating party."""
+
+    node: str
+    party: str
+
+
+def verify_object(obj: Mapping[str, Any], keys: Mapping[str, VerifyKey]) -> Signer:
+    """Check the object's liaison signature against `keys` (key_id → key); return its signer.
 
     Raises SignatureInvalid saying why: no signature, a malformed one, an unknown key, or content
     that does not match what was signed.
@@ -117,11 +162,12 @@ def verify_object(obj: Mapping[str, Any], keys: Mapping[str, VerifyKey]) -> str:
     extension = _extension_of(obj)
     if extension is None:
         raise SignatureInvalid(f"{where}: no liaison signature")
-    node, key_id, signature = (extension.get(f) for f in ("node", "key_id", "signature"))
-    if not (isinstance(node, str) and isinstance(key_id, str) and isinstance(signature, str)):
+    values = [extension.get(name) for name in ("node", "party", "key_id", "signature")]
+    if not all(isinstance(value, str) for value in values):
         raise SignatureInvalid(
-            f"{where}: malformed liaison signature (needs string node, key_id and signature)"
+            f"{where}: malformed liaison signature (needs string node, party, key_id and signature)"
         )
+    node, party, key_id, signature = (str(value) for value in values)
     public = keys.get(key_id)
     if public is None:
         raise SignatureInvalid(f"{where}: signed with unknown key {key_id} (claimed by {node})")
@@ -129,10 +175,11 @@ def verify_object(obj: Mapping[str, Any], keys: Mapping[str, VerifyKey]) -> str:
         raw = b64decode(signature)
     except (binascii.Error, ValueError):
         raise SignatureInvalid(f"{where}: signature is not base64url") from None
+    header = {name: value for name, value in extension.items() if name != "signature"}
     try:
-        public.verify(canonical_json(signed_content(obj)), raw)
+        public.verify(_signing_input(obj, header), raw)
     except (BadSignatureError, ValueError):
         raise SignatureInvalid(
             f"{where}: signature does not match the content (signed by {node}, key {key_id})"
         ) from None
-    return node
+    return Signer(node, party)

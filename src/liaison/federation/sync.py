@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,15 +29,14 @@ from liaison.federation.sync_checks import (
     Rejection,
     Signed,
     check_history,
-    check_page,
     rejection,
 )
 from liaison.federation.sync_client import (
     PeerClient,
     RemoteCollection,
-    RemotePage,
     tls_verification,
 )
+from liaison.federation.sync_pipeline import CheckedPage, checked_pages
 from liaison.stix.timestamps import now_micros
 from liaison.stix.tlp import Tlp
 from liaison.store.admission import Destination
@@ -47,10 +45,8 @@ from liaison.store.database import Database
 from liaison.store.models import Collection, Peer, SyncCheckpoint
 from liaison.store.objects import Origin, add_objects
 from liaison.store.retention import expired_on_arrival
-from liaison.workers import process_pool, split
 
 log = logging.getLogger(__name__)
-PARALLEL_MIN_PAGE = 200  # smaller pages are checked in a thread: not worth a process round trip
 SyncProgress = Callable[[str, int], None]
 """Called with (collection title, objects received) after each stored page."""
 
@@ -99,9 +95,7 @@ class SyncReport:
 def keyring_of(session: Session, settings: Settings) -> Keyring:
     """The keys sync trusts: every registered peer's and this node's own."""
     own = load_key(settings.key_path).public_key()
-    return Keyring.build(
-        list_peers(session), node=settings.node_name, party=settings.party, own_key=own
-    )
+    return Keyring.build(list_peers(session), node=settings.node_name, own_key=own)
 
 
 def _local_collection(
@@ -166,63 +160,8 @@ def _unexpired(items: Sequence[Signed]) -> tuple[list[Signed], list[Rejection]]:
     return kept, expired
 
 
-Verified = tuple[list[Signed], list[Rejection]]
-"""A page's objects signed by a trusted node and admitted, and its rejections (`check_page`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedPage:
-    """A page as fetched, split into objects signed by a trusted node and rejections."""
-
-    page: RemotePage
-    signed: list[Signed]
-    rejected: list[Rejection]
-
-
-def _checked_pages(
-    client: PeerClient,
-    remote: RemoteCollection,
-    start: str | None,
-    keyring: Keyring,
-    destination: Destination,
-    stop: threading.Event | None,
-) -> Iterator[CheckedPage]:
-    """The collection's pages after `start`, checked for `destination` (`check_page`), in order.
-
-    Three stages overlap: a thread fetches the next page (the peer signs it meanwhile), the
-    worker processes check the page before it (split between them; a small page is checked by
-    a thread instead), while the caller stores the one before that. At most two pages are held
-    ahead. Ends after the last page, or after the page in hand when `stop` is set.
-    """
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-verify") as verifier,
-    ):
-
-        def fetch(token: str | None) -> tuple[RemotePage, list[Future[Verified]]]:
-            page = client.objects_page(remote.id, added_after=start, next_token=token)
-            if len(page.objects) < PARALLEL_MIN_PAGE:
-                return page, [verifier.submit(check_page, page.objects, keyring, destination)]
-            pool = process_pool()
-            return page, [
-                pool.submit(check_page, part, keyring, destination) for part in split(page.objects)
-            ]
-
-        ahead: Future[tuple[RemotePage, list[Future[Verified]]]] | None
-        ahead = fetcher.submit(fetch, None)
-        while ahead is not None:
-            page, verifying = ahead.result()
-            more = page.more and page.next is not None and not (stop and stop.is_set())
-            ahead = fetcher.submit(fetch, page.next) if more else None
-            parts = [part.result() for part in verifying]
-            signed = [item for part_signed, _ in parts for item in part_signed]
-            rejected = [item for _, part_rejected in parts for item in part_rejected]
-            yield CheckedPage(page, signed, rejected)
-
-
 def _store_page(
     db: Database,
-    keyring: Keyring,
     peer: Peer,
     remote: RemoteCollection,
     checked: CheckedPage,
@@ -239,12 +178,11 @@ def _store_page(
         accepted, expired = _unexpired(accepted)
         rejected += expired
         collection = session.get_one(Collection, report.local_id)
-        by_signer: dict[str, list[Signed]] = {}
+        by_origin: dict[tuple[str, str], list[Signed]] = {}
         for item in accepted:
-            by_signer.setdefault(item.signer, []).append(item)
+            by_origin.setdefault((item.signer, item.party), []).append(item)
         page_stored = 0
-        for signer, items in by_signer.items():
-            party = peer.party if signer == peer.name else keyring.parties[signer]
+        for (signer, party), items in by_origin.items():
             origin = Origin(signer, party, received_from=peer.name)
             stored, skipped = _add_checked(session, collection, items, origin)
             page_stored += stored
@@ -291,8 +229,8 @@ def sync_collection(
         local = session.get_one(Collection, local_id)
         destination = Destination(local.name, local.default_tlp)
     report = CollectionReport(remote.title, remote.id, local_id)
-    for checked in _checked_pages(client, remote, start, keyring, destination, stop):
-        _store_page(db, keyring, peer, remote, checked, report)
+    for checked in checked_pages(client, remote, start, keyring, destination, stop):
+        _store_page(db, peer, remote, checked, report)
         if progress is not None:
             progress(remote.title, len(checked.page.objects))
     return report

@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.signing import VerifyKey
 from sqlalchemy import select
@@ -29,8 +30,13 @@ from sqlalchemy.orm import Session
 
 from liaison.federation.keys import key_id, public_key_text, verify_key
 from liaison.federation.peers import parse_public_key
-from liaison.federation.signing import SignatureInvalid, signed_content, signer_of, verify_object
-from liaison.stix.timestamps import version_key
+from liaison.federation.signing import (
+    SignatureInvalid,
+    Signer,
+    signed_content,
+    signer_of,
+    verify_object,
+)
 from liaison.store.admission import Destination, Prepared, admission_problems, prepared_row
 from liaison.store.models import Peer, StixObject
 
@@ -48,36 +54,33 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class Signed:
-    """A received object whose signature checked out, the node that signed it, and its stored
-    row as admission prepared it."""
+    """A received object whose signature checked out, the node that signed it, the party that
+    node says originated it, and its stored row as admission prepared it."""
 
     obj: dict[str, Any]
     signer: str
+    party: str
     row: Prepared
 
 
 @dataclass(frozen=True, slots=True)
 class Keyring:
-    """The keys sync trusts (key id → base64url public key), which node owns each, each party.
+    """The keys sync trusts (key id → base64url public key) and which node owns each.
 
     Plain text only, so a keyring travels to worker processes that check signatures.
     """
 
     public_keys: Mapping[str, str]
     owners: Mapping[str, str]
-    parties: Mapping[str, str]
 
     @classmethod
-    def build(
-        cls, peers: Sequence[Peer], *, node: str, party: str, own_key: Ed25519PublicKey
-    ) -> Keyring:
+    def build(cls, peers: Sequence[Peer], *, node: str, own_key: Ed25519PublicKey) -> Keyring:
         """Every registered peer's key, plus this node's own key."""
         own_id = key_id(own_key)
         public_keys = {peer.key_id: peer.public_key for peer in peers}
         public_keys[own_id] = public_key_text(own_key)
         owners = {peer.key_id: peer.name for peer in peers} | {own_id: node}
-        parties = {peer.name: peer.party for peer in peers} | {node: party}
-        return cls(public_keys, owners, parties)
+        return cls(public_keys, owners)
 
     @property
     def keys(self) -> dict[str, VerifyKey]:
@@ -101,46 +104,73 @@ def rejection(obj: Mapping[str, Any], reason: str) -> Rejection:
     return Rejection(str(obj.get("id") or "?"), object_version(obj), reason)
 
 
-def check_page(
-    objects: Sequence[dict[str, Any]], keyring: Keyring, destination: Destination
-) -> tuple[list[Signed], list[Rejection]]:
-    """Split a page into objects signed by a node we trust that `destination` admits, and
-    rejections (steps 1, 2 and 5).
+class Checked(NamedTuple):
+    """An object of a page that passed steps 1, 2 and 5: its position in the page, the node that
+    signed it, the party that node says originated it, and its stored row as admission prepared
+    it. Small to send back from a worker."""
+
+    position: int
+    signer: str
+    party: str
+    row: Prepared
+
+
+def check_objects(
+    objects: Sequence[dict[str, Any]], offset: int, keyring: Keyring, destination: Destination
+) -> tuple[list[Checked], list[Rejection]]:
+    """Steps 1, 2 and 5 for a run of a page's objects that starts at index `offset`: those
+    signed by a node we trust that `destination` admits, and rejections.
 
     Trusted nodes are the keyring's: the peer pulled from, other registered peers (relayed
     objects) and this node itself.
     """
-    verified: list[tuple[dict[str, Any], str]] = []
+    verified: list[tuple[int, dict[str, Any], Signer]] = []
     rejected: list[Rejection] = []
     keys = keyring.keys
-    for obj in objects:
+    for index, obj in enumerate(objects, start=offset):
         try:
-            node = verify_object(obj, keys)
+            signer = verify_object(obj, keys)
         except SignatureInvalid as exc:
             rejected.append(rejection(obj, exc.message))
             continue
         claimed = signer_of(obj)
         owner = keyring.owners.get(claimed[1]) if claimed else None
-        if owner != node:
-            rejected.append(rejection(obj, f"signed as node '{node}' with the key of '{owner}'"))
+        if owner != signer.node:
+            reason = f"signed as node '{signer.node}' with the key of '{owner}'"
+            rejected.append(rejection(obj, reason))
         else:
-            verified.append((obj, node))
+            verified.append((index, obj, signer))
     admitted = _admitted(verified, destination, rejected)
-    return [Signed(obj, node, prepared_row(obj)) for obj, node in admitted], rejected
+    return [
+        Checked(index, signer.node, signer.party, prepared_row(obj))
+        for index, obj, signer in admitted
+    ], rejected
+
+
+def check_envelope_part(
+    envelope: bytes, start: int, stop: int, keyring: Keyring, destination: Destination
+) -> tuple[list[Checked], list[Rejection]]:
+    """`check_objects` for objects `start`..`stop` of a TAXII envelope given as its JSON bytes.
+
+    A worker process parses the bytes itself: sending them costs nothing, sending parsed
+    objects would cost a pickle of every one.
+    """
+    objects = orjson.loads(envelope)["objects"][start:stop]
+    return check_objects(objects, start, keyring, destination)
 
 
 def _admitted(
-    candidates: list[tuple[dict[str, Any], str]],
+    candidates: list[tuple[int, dict[str, Any], Signer]],
     destination: Destination,
     rejected: list[Rejection],
-) -> list[tuple[dict[str, Any], str]]:
+) -> list[tuple[int, dict[str, Any], Signer]]:
     """The candidates `destination` admits; the others join `rejected` with their problems.
 
     Admission reports the first kind of problem it meets, so it runs again over what is left
     until nothing is refused.
     """
     while candidates:
-        problems = admission_problems([obj for obj, _ in candidates], destination)
+        problems = admission_problems([obj for _, obj, _ in candidates], destination)
         if not problems:
             break
         faults: dict[int, list[str]] = {}
@@ -149,7 +179,7 @@ def _admitted(
             for index in indices:
                 faults.setdefault(index, []).append(str(problem))
         for index, messages in sorted(faults.items()):
-            rejected.append(rejection(candidates[index][0], "; ".join(messages)))
+            rejected.append(rejection(candidates[index][1], "; ".join(messages)))
         candidates = [item for index, item in enumerate(candidates) if index not in faults]
     return candidates
 
@@ -176,21 +206,15 @@ def _stored_versions(
     return found
 
 
-def _version_key_of(obj: Mapping[str, Any]) -> str | None:
-    version = object_version(obj)
-    if version is None:
-        return None
-    try:
-        return version_key(version)
-    except ValueError:
-        return None
-
-
 def check_history(
     session: Session, signed: Sequence[Signed], collection_id: str
 ) -> tuple[list[Signed], int, list[Rejection]]:
-    """Steps 3 and 4: the objects to store, the duplicates already stored, and rejections."""
-    versioned = {item.obj["id"] for item in signed if _version_key_of(item.obj) is not None}
+    """Steps 3 and 4: the objects to store, the duplicates already stored, and rejections.
+
+    An object's version key is the one admission prepared (`Signed.row.version`; None for an
+    SCO, which has no versions of its own).
+    """
+    versioned = {item.row.id for item in signed if item.row.version is not None}
     stored = _stored_versions(session, versioned) if versioned else {}
     accepted: list[Signed] = []
     rejected: list[Rejection] = []
@@ -199,7 +223,7 @@ def check_history(
         object_id: {origin for _, _, origin, _ in rows} for object_id, rows in stored.items()
     }
     for item in signed:
-        key = _version_key_of(item.obj)
+        key = item.row.version
         if key is None:
             accepted.append(item)
             continue

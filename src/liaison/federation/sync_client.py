@@ -41,12 +41,14 @@ class RemoteCollection:
 
 @dataclass(frozen=True, slots=True)
 class RemotePage:
-    """One page of a peer collection's objects and where the next one starts."""
+    """One page of a peer collection's objects and where the next one starts; `envelope` is
+    the page as received (JSON bytes)."""
 
     objects: list[dict[str, Any]]
     more: bool
     next: str | None
     date_added_last: str | None
+    envelope: bytes = b""
 
 
 def tls_verification(settings: Settings) -> ssl.SSLContext:
@@ -156,6 +158,7 @@ class PeerClient:
             more=more,
             next=token if more and isinstance(token, str) else None,
             date_added_last=response.headers.get(LAST_HEADER),
+            envelope=response.content,
         )
 
 

@@ -25,6 +25,7 @@ TYPE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?$")
 PROPERTY_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,249}$")
 HEX_RE = re.compile(r"^([a-fA-F0-9]{2})+$")
 HASH_KEY_RE = re.compile(r"^[a-zA-Z0-9_-]{3,250}$")
+PARTY_RE = re.compile(r"[a-z][a-z0-9-]{1,99}")  # a party code (`liaison party add`), fullmatch
 HASH_VALUE_RES = {
     "MD5": re.compile(r"^[a-fA-F0-9]{32}$"),
     "SHA-1": re.compile(r"^[a-fA-F0-9]{40}$"),
@@ -118,6 +119,13 @@ def pattern(regex: str, what: str) -> Checker:
         return f"'{v}' is not {what}"
 
     return check
+
+
+def party_code(v: object) -> str | None:
+    """A party code as `liaison party add` accepts it (`PARTY_RE`), e.g. `ca` or `ca-rcmp`."""
+    if isinstance(v, str) and PARTY_RE.fullmatch(v):
+        return None
+    return f"'{v}' is not a party code"
 
 
 def ref(*types: str, exclude: Iterable[str] = ()) -> Checker:

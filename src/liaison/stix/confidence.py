@@ -21,8 +21,6 @@ from __future__ import annotations
 CREDIBILITY_CONFIDENCE: dict[int, int | None] = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 """Admiralty credibility → STIX confidence value, as Appendix A's table gives it."""
 
-_RANGES = ((80, 1), (60, 2), (40, 3), (20, 4), (0, 5))  # (lowest confidence, credibility)
-
 
 def credibility_to_confidence(credibility: int) -> int | None:
     """The STIX `confidence` of an Admiralty credibility; None (omit the property) for 6.
@@ -32,15 +30,3 @@ def credibility_to_confidence(credibility: int) -> int | None:
     if credibility not in CREDIBILITY_CONFIDENCE:
         raise ValueError(f"information credibility must be 1-6, not {credibility!r}")
     return CREDIBILITY_CONFIDENCE[credibility]
-
-
-def confidence_to_credibility(confidence: int | None) -> int:
-    """The Admiralty credibility whose range holds a STIX `confidence`; 6 when it is absent.
-
-    Raises ValueError for a confidence outside 0–100.
-    """
-    if confidence is None:
-        return 6
-    if not 0 <= confidence <= 100:
-        raise ValueError(f"STIX confidence must be 0-100, not {confidence!r}")
-    return next(credibility for lowest, credibility in _RANGES if confidence >= lowest)

@@ -95,7 +95,9 @@ parties, not intelligence released to the other one."""
 
 def is_evaluated(obj: Mapping[str, Any]) -> bool:
     """Whether the object's handling extension carries both an evaluation and caveats, or the
-    object is correspondence (`CORRESPONDENCE_TYPES`), which is not graded.
+    object is correspondence (`CORRESPONDENCE_TYPES`), which is not graded, or a withdrawal (a
+    revoked version with a `withdrawal_reason`), which must reach every peer that holds the
+    object even when what it withdraws was shared before evaluations were required.
 
     That is what a node with `release.require_evaluation` asks of everything it releases to a
     peer (Canadian rules for disclosures to foreign entities ask for an accuracy-and-reliability
@@ -107,6 +109,8 @@ def is_evaluated(obj: Mapping[str, Any]) -> bool:
     handling = extensions.get(HANDLING_EXTENSION_ID) if isinstance(extensions, dict) else None
     if not isinstance(handling, dict):
         return False
+    if obj.get("revoked") is True and handling.get("withdrawal_reason"):
+        return True
     return bool(handling.get("evaluation")) and bool(handling.get("caveats"))
 
 
@@ -158,9 +162,10 @@ def signature_extension_definition() -> dict[str, Any]:
         "name": "liaison signature",
         "description": (
             "The signature of the node that originated (or first served) the object: node name, "
-            "key_id (first 16 hex digits of SHA-256 of the raw Ed25519 public key) and an Ed25519 "
-            "signature (base64url, no padding) over the RFC 8785 canonical JSON of the object "
-            "without this extension, and without 'extensions' when nothing else remains in it."
+            "the party it vouches originated the object, key_id (first 16 hex digits of SHA-256 "
+            "of the raw Ed25519 public key) and an Ed25519 signature (base64url, no padding) over "
+            "the RFC 8785 canonical JSON of the object whose copy of this extension lacks only "
+            "'signature'."
         ),
         "schema": SIGNATURE_SCHEMA_URL + "#signature-format",
         "version": "1.0.0",

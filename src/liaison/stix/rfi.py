@@ -22,10 +22,9 @@ from liaison.stix.types import COMMON_SDO, SDO_REQUIRED, TypeSpec
 PILLARS = ("drugs", "cyber", "immigration-fraud", "other")
 PRIORITIES = ("routine", "priority", "urgent")
 EVENT_TYPES = ("acknowledge", "answer", "decline", "close")
-PARTY_RE = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 
 _STR = c.string()
-_PARTY = c.pattern(PARTY_RE, "a party code")
+_PARTY = c.party_code
 _TS = c.timestamp()
 
 RFI_TYPES: dict[str, TypeSpec] = {
@@ -56,10 +55,11 @@ RFI_TYPES: dict[str, TypeSpec] = {
     ),  # fmt: skip
     RFI_EVENT_TYPE: TypeSpec(
         "sdo",
-        (*SDO_REQUIRED, "extensions", "rfi_ref", "event_type", "party"),
+        (*SDO_REQUIRED, "extensions", "rfi_ref", "previous_ref", "event_type", "party"),
         {
             **COMMON_SDO,
             "rfi_ref": c.ref(RFI_TYPE),
+            "previous_ref": c.ref(RFI_TYPE, RFI_EVENT_TYPE),
             "event_type": c.enum(*EVENT_TYPES),
             "party": _PARTY,
             "text": _STR,
@@ -93,7 +93,18 @@ def event_content(obj: Mapping[str, Any], report: Report) -> None:
         report("reason", "a decline needs a reason")
 
 
+def event_follows(obj: Mapping[str, Any], report: Report) -> None:
+    """An event follows its own RFI (`rfi_ref`) or another event, never itself or another RFI."""
+    previous = obj.get("previous_ref")
+    if not isinstance(previous, str):
+        return
+    if previous == obj.get("id"):
+        report("previous_ref", "must not be the event itself")
+    elif previous.startswith(f"{RFI_TYPE}--") and previous != obj.get("rfi_ref"):
+        report("previous_ref", "must be the event's own RFI (rfi_ref) or an event")
+
+
 RFI_RULES: dict[str, tuple[Rule, ...]] = {
     RFI_TYPE: (declares_new_sdo, rfi_parties),
-    RFI_EVENT_TYPE: (declares_new_sdo, event_content),
+    RFI_EVENT_TYPE: (declares_new_sdo, event_content, event_follows),
 }

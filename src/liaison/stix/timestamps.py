@@ -69,6 +69,11 @@ def parse_timestamp_micros(value: str) -> int:
     return key_to_micros(version_key(value))
 
 
+def micros_to_datetime(micros: int) -> datetime:
+    """The UTC datetime of a time in microseconds since the epoch (exact, unlike floats)."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
 def micros_to_timestamp(micros: int) -> str:
     """RFC 3339 UTC with microsecond precision, as TAXII `date_added` values are rendered."""
     seconds, fraction = divmod(micros, 1_000_000)

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
+from rich.markup import escape
 
 from liaison.access.release import HELD_BACK
 from liaison.config import load_settings, resolve_dir
-from liaison.console import DirOption, JsonOption, emit_json, node_store, progress_bar, stdout
-from liaison.errors import InvalidInput
+from liaison.console import (
+    DirOption,
+    JsonOption,
+    emit_json,
+    node_store,
+    progress_bar,
+    stderr,
+    stdout,
+)
+from liaison.cyber.sources import source_reader
+from liaison.cyber.suricata_cli import export_suricata_command
+from liaison.errors import InvalidInput, ObjectProblem
 from liaison.stix.timestamps import parse_timestamp_micros
 from liaison.stix.tlp import parse_tlp
 from liaison.store.database import Database
@@ -21,6 +33,7 @@ from liaison.store.query import ObjectFilter
 from liaison.store.transfer import export_bundle, import_files
 
 db_app = typer.Typer(help="Manage the node's store.", no_args_is_help=True)
+FORMAT_HELP = "stix (bundles, arrays, JSON lines), misp (MISP event JSON) or csv (IOC rows)."
 
 
 @db_app.command("upgrade")
@@ -40,7 +53,7 @@ def db_upgrade(directory: DirOption = None, json_output: JsonOption = False) -> 
 
 
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="STIX bundles, JSON arrays or .jsonl files.")],
+    files: Annotated[list[Path], typer.Argument(help="Files in the --format given.")],
     collection: Annotated[str, typer.Option("--collection", "-c", help="Target collection.")],
     create: Annotated[
         bool, typer.Option("--create", help="Create the collection if missing.")
@@ -48,16 +61,19 @@ def import_command(
     default_tlp: Annotated[
         str, typer.Option("--default-tlp", help="Default TLP of a collection made by --create.")
     ] = "amber+strict",
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "stix",
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Import STIX objects; each file is stored completely or not at all."""
+    """Import STIX objects (MISP events and IOC CSV rows become STIX); each file all or nothing."""
     try:
         level = parse_tlp(default_tlp)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    dropped: dict[Path, list[ObjectProblem]] = {}
     with node_store(directory) as (settings, db), progress_bar(enabled=not json_output) as bar:
         task = bar.add_task("importing", total=None)
+        reader = source_reader(fmt, db, collection, on_dropped=_warn_dropped(dropped))
 
         def on_file(path: Path, count: int) -> None:
             bar.reset(task, total=count, description=f"importing {path.name}")
@@ -65,22 +81,40 @@ def import_command(
         results = import_files(
             db, files, collection, origin=Origin(settings.node_name, settings.party), create=create,
             default_tlp=level, on_file=on_file, progress=lambda n: bar.advance(task, n),
-            require_evaluation=settings.release.require_evaluation,
+            require_evaluation=settings.release.require_evaluation, reader=reader,
         )  # fmt: skip
     summary = [
         {"file": str(r.path), "objects": r.objects, "added": r.added, "duplicates": r.duplicates,
-         "held_back": r.held_back}
+         "held_back": r.held_back, "dropped": [
+             {"id": p.object_id, "field": p.field, "reason": p.message}
+             for p in dropped.get(r.path, [])
+         ]}
         for r in results
     ]  # fmt: skip
     if json_output:
         emit_json({"collection": collection, "files": summary})
         return
-    for row in summary:
+    for r, row in zip(results, summary, strict=True):
+        invalid = len({problem.object_id for problem in dropped.get(r.path, [])})
         stdout.print(
             f"{row['file']}: {row['added']} added, {row['duplicates']} already present"
             f" ({row['objects']} objects)"
             + (f"; {row['held_back']} {HELD_BACK}" if row["held_back"] else "")
+            + (f"; {invalid} invalid objects dropped" if invalid else "")
         )
+
+
+def _warn_dropped(
+    dropped: dict[Path, list[ObjectProblem]],
+) -> Callable[[Path, list[ObjectProblem]], None]:
+    def warn(path: Path, problems: list[ObjectProblem]) -> None:
+        dropped[path] = problems
+        for problem in problems:
+            stderr.print(
+                f"warning: {path}: dropped {escape(str(problem))}", highlight=False, soft_wrap=True
+            )
+
+    return warn
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -103,9 +137,19 @@ def export_command(
     added_after: Annotated[
         str | None, typer.Option("--added-after", help="Only objects added after this time.")
     ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="stix (a bundle) or suricata (rules, no filters).")
+    ] = "stix",
     directory: DirOption = None,
 ) -> None:
-    """Export a collection (or the part the filters select) as one STIX 2.1 bundle."""
+    """Export a collection (or the part the filters select) as one STIX 2.1 bundle, or rules."""
+    if fmt == "suricata":
+        if ids or types or version != "all" or spec_version or added_after is not None:
+            raise InvalidInput("--format suricata exports the current indicators: no filters")
+        export_suricata_command(collection, output, directory)
+        return
+    if fmt != "stix":
+        raise InvalidInput(f"unknown export format '{fmt}' (use stix or suricata)")
     after = None
     if added_after is not None:
         try:

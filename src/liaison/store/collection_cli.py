@@ -1,4 +1,4 @@
-"""CLI of collections: `liaison collection add | grant | list`."""
+"""CLI of collections: `liaison collection add | set | grant | list`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from liaison.store.collections import (
     grants_of,
     list_collections,
     set_grant,
+    set_pillar,
 )
 from liaison.store.models import Collection
 
@@ -85,6 +86,27 @@ def collection_add(
         f"collection {shown['name']} ({shown['id']}) added; default TLP {default}",
         highlight=False,
     )
+
+
+@collection_app.command("set")
+def collection_set(
+    name: Annotated[str, typer.Argument(help="Collection name or id.")],
+    pillar: Annotated[
+        str,
+        typer.Option("--pillar", help="drugs, cyber, immigration-fraud or other (for `stats`)."),
+    ],
+    directory: DirOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a collection's pillar, e.g. of one `liaison sync` created (audited)."""
+    with node_store(directory) as (_settings, db), db.session(write=True) as session:
+        collection = find_collection(session, name)
+        set_pillar(session, collection, pillar)
+        shown = _describe(session, collection)
+    if json_output:
+        emit_json(shown)
+        return
+    stdout.print(f"collection {shown['name']}: pillar {shown['pillar']}", highlight=False)
 
 
 @collection_app.command("grant")

@@ -35,8 +35,8 @@ def create_collection(
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise InvalidInput(f"collection name must be 1-{NAME_MAX} characters")
-    if pillar is not None and pillar not in PILLARS:
-        raise InvalidInput(f"unknown pillar '{pillar}': use one of {', '.join(PILLARS)}")
+    if pillar is not None:
+        _check_pillar(pillar)
     if session.scalar(select(Collection).where(Collection.name == name)) is not None:
         raise Conflict(f"collection '{name}' already exists")
     collection = Collection(
@@ -55,6 +55,27 @@ def create_collection(
     })  # fmt: skip
     set_grant(session, collection, owner_party, read=True, write=True, actor=actor)
     return collection
+
+
+def _check_pillar(pillar: str) -> None:
+    if pillar not in PILLARS:
+        raise InvalidInput(f"unknown pillar '{pillar}': use one of {', '.join(PILLARS)}")
+
+
+def set_pillar(
+    session: Session, collection: Collection, pillar: str, *, actor: str = LOCAL_ACTOR
+) -> None:
+    """Set the threat `collection` serves (drugs, cyber, immigration-fraud, other), audited.
+
+    So a collection made without one (`liaison sync` makes them so) counts under its pillar in
+    the exchange figures. A `collection.changed` entry records the old and new values.
+    """
+    _check_pillar(pillar)
+    record(session, "collection.changed", actor, {
+        "collection": collection.id, "pillar": pillar, "previous_pillar": collection.pillar,
+    })  # fmt: skip
+    collection.pillar = pillar
+    session.flush()
 
 
 def set_grant(

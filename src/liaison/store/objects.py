@@ -23,7 +23,7 @@ from liaison.stix.timestamps import micros_to_timestamp, version_key
 from liaison.store.admission import Destination, Prepared, admitted_batches
 from liaison.store.clock import reserve_date_added
 from liaison.store.models import Collection, StixObject
-from liaison.store.revocation import mark_withdrawn, withdrawal_reason
+from liaison.store.revocation import keep_withdrawn, mark_withdrawn, withdrawal_reason
 
 BATCH_SIZE = 2000
 NOTIFY_CHANNEL = "liaison_objects"
@@ -281,6 +281,10 @@ def add_objects(
                 ]
                 if revoked:
                     _withdraw(session, collection.id, revoked, skipped_keys, origin, actor)
+                keep_withdrawn(
+                    session, [row["id"] for row in rows],
+                    origin_node=origin.node, origin_party=origin.party,
+                )  # fmt: skip
                 first = first if first is not None else first_in_batch
                 last = first_in_batch + len(candidates) - 1
                 stored = len(rows) - len(skipped_keys or ())

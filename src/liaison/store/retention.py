@@ -4,21 +4,24 @@
 the past), in every collection, a batch at a time: each batch's rows are deleted and one
 `object.purged` audit entry per version — id, version, collection, type, retain-until and the
 SHA-256 of the stored object's RFC 8785 canonical JSON, never the content — is appended in the
-same transaction. `liaison retention run` runs it once; `liaison serve` runs it every
-`retention_interval` seconds (`run_periodically`). Objects a peer sends after their retain-until
-are refused by sync (`expired_on_arrival`), so a purged object is never pulled back in. See
-docs/retention.md.
+same transaction. The entries are made from what the DELETE itself returns, so when two purges
+race (PostgreSQL), each version is recorded once, by the one that deleted it. `liaison retention
+run` runs it once; `liaison serve` runs it every `retention.interval` seconds
+(`run_periodically`). Objects a peer sends after their retain-until are refused by sync
+(`expired_on_arrival`), so a purged object is never pulled back in. See docs/retention.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, Row, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from liaison.audit.log import Event, record_many
@@ -59,24 +62,36 @@ def count_expired(db: Database, now: int) -> int:
         return int(session.scalar(statement) or 0)
 
 
-def _purge_batch(session: Session, now: int, actor: str, batch_size: int) -> list[StixObject]:
-    """Delete up to `batch_size` expired versions and record each; return what was deleted."""
-    rows = list(
-        session.scalars(
-            select(StixObject)
-            .where(_expired(now))
-            .order_by(StixObject.expires_at, StixObject.collection_id, StixObject.id)
-            .limit(batch_size)
-        )
-    )
-    if not rows:
-        return rows
-    keys = [(row.collection_id, row.id, row.modified) for row in rows]
-    session.execute(
+def _purge_batch(session: Session, now: int, actor: str, batch_size: int) -> list[Row[Any]]:
+    """Delete up to `batch_size` expired versions and record each; return what was deleted.
+
+    Only rows this DELETE removed are returned and recorded: a version a concurrent purge deleted
+    first (its keys selected here all the same) is neither.
+    """
+    keys = session.execute(
+        select(StixObject.collection_id, StixObject.id, StixObject.modified)
+        .where(_expired(now))
+        .order_by(StixObject.expires_at, StixObject.collection_id, StixObject.id)
+        .limit(batch_size)
+    ).all()
+    if not keys:
+        return []
+    rows = session.execute(
         delete(StixObject)
-        .where(tuple_(StixObject.collection_id, StixObject.id, StixObject.modified).in_(keys))
+        .where(
+            tuple_(StixObject.collection_id, StixObject.id, StixObject.modified).in_(
+                [tuple(key) for key in keys]
+            ),
+            _expired(now),
+        )
+        .returning(
+            StixObject.collection_id, StixObject.id, StixObject.modified, StixObject.type,
+            StixObject.expires_at, StixObject.body,
+        )
         .execution_options(synchronize_session=False)
-    )
+    ).all()  # fmt: skip
+    if not rows:
+        return []
     record_many(session, [
         Event(PURGED, actor, {
             "id": row.id, "version": row.modified, "collection": row.collection_id,
@@ -85,7 +100,7 @@ def _purge_batch(session: Session, now: int, actor: str, batch_size: int) -> lis
         })
         for row in rows
     ])  # fmt: skip
-    return rows
+    return list(rows)
 
 
 def purge_expired(
@@ -95,15 +110,17 @@ def purge_expired(
     actor: str = SCHEDULE_ACTOR,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> PurgeReport:
     """Purge every version past its retain-until at `now` (default: now), one transaction a batch.
 
     A crash leaves whole batches purged, each with its audit entries, and the rest for the next
-    run. `progress(n)` is called after each batch of n versions.
+    run. `progress(n)` is called after each batch of n versions. Once `stop` is set, no further
+    batch starts (the server is shutting down).
     """
     moment = now_micros() if now is None else now
     report = PurgeReport()
-    while True:
+    while stop is None or not stop.is_set():
         with db.session() as session:  # no write lock while there is nothing to purge
             if session.scalar(select(StixObject.id).where(_expired(moment)).limit(1)) is None:
                 return report
@@ -115,6 +132,7 @@ def purge_expired(
             report.collections[row.collection_id] = report.collections.get(row.collection_id, 0) + 1
         if progress is not None:
             progress(len(rows))
+    return report
 
 
 def expired_on_arrival(obj: Mapping[str, Any], now: int) -> str | None:
@@ -134,11 +152,20 @@ def expired_on_arrival(obj: Mapping[str, Any], now: int) -> str | None:
 async def run_periodically(db: Database, interval: float) -> None:
     """Purge now and then every `interval` seconds, in a worker thread, until cancelled.
 
-    A failed purge is logged and retried at the next interval; the server keeps serving.
+    A failed purge is logged and retried at the next interval; the server keeps serving. When
+    cancelled during a purge, it lets the batch in progress finish (and starts no other) before
+    it ends, so the store is never disposed of under a running purge.
     """
+    stop = threading.Event()
     while True:
+        purge = asyncio.ensure_future(asyncio.to_thread(purge_expired, db, stop=stop))
         try:
-            report = await asyncio.to_thread(purge_expired, db)
+            report = await asyncio.shield(purge)
+        except asyncio.CancelledError:
+            stop.set()
+            with contextlib.suppress(Exception):
+                await purge
+            raise
         except Exception:
             log.exception("retention purge failed; retrying in %s s", interval)
         else:

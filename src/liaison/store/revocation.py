@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import false, update
+from sqlalchemy import false, select, true, update
 from sqlalchemy.orm import Session
 
 from liaison.audit.log import Event, record_many
@@ -25,6 +25,7 @@ from liaison.store.models import StixObject
 
 WITHDRAWN = "object.withdrawn"
 REASON_FIELD = "withdrawal_reason"
+LOOKUP_CHUNK = 500
 
 
 def withdrawal_reason(obj: Mapping[str, Any]) -> str | None:
@@ -74,3 +75,39 @@ def mark_withdrawn(
         }))  # fmt: skip
     if events:
         record_many(session, events)
+
+
+def keep_withdrawn(
+    session: Session, ids: Sequence[str], *, origin_node: str, origin_party: str
+) -> None:
+    """Mark newly stored versions withdrawn when their object already is (same originator).
+
+    A withdrawal is final: a version that arrives after it (into another collection, relayed
+    again, re-imported) must not be served again. One indexed lookup per chunk of ids; nothing
+    is updated for a batch of objects never withdrawn.
+    """
+    distinct = sorted(set(ids))
+    for start in range(0, len(distinct), LOOKUP_CHUNK):
+        chunk = distinct[start : start + LOOKUP_CHUNK]
+        withdrawn = session.scalars(
+            select(StixObject.id)
+            .where(
+                StixObject.id.in_(chunk),
+                StixObject.withdrawn.is_(true()),
+                StixObject.origin_node == origin_node,
+                StixObject.origin_party == origin_party,
+            )
+            .distinct()
+        ).all()
+        if withdrawn:
+            session.execute(
+                update(StixObject)
+                .where(
+                    StixObject.id.in_(withdrawn),
+                    StixObject.withdrawn.is_(false()),
+                    StixObject.origin_node == origin_node,
+                    StixObject.origin_party == origin_party,
+                )
+                .values(withdrawn=True)
+                .execution_options(synchronize_session=False)
+            )

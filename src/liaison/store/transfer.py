@@ -18,6 +18,7 @@ from liaison.store.collections import create_collection, find_collection
 from liaison.store.database import Database
 from liaison.store.objects import AddResult, Origin, add_objects
 from liaison.store.query import ObjectFilter, read_page
+from liaison.store.workflow import refuse_workflow_objects
 from liaison.workers import start_workers
 
 EXPORT_PAGE = 5000
@@ -52,12 +53,17 @@ def import_objects(
     default_tlp: Tlp = Tlp.AMBER_STRICT,
     progress: Callable[[int], None] | None = None,
     require_evaluation: bool = False,
+    pillar: str | None = None,
 ) -> ImportResult:
     """Store `objects` in the named collection in one transaction (creating it if asked).
 
+    `pillar` is the pillar of a collection created here (validated and audited with it).
+
     With `require_evaluation` (the node's `release.require_evaluation`), objects without an
     evaluation and caveats are named in an `objects.held_back` audit entry of the same transaction.
+    Workflow objects (RFIs, their steps, withdrawals) are refused (`liaison.store.workflow`).
     """
+    refuse_workflow_objects(objects)
     with db.session(write=True) as session:
         try:
             collection = find_collection(session, collection_name)
@@ -67,8 +73,9 @@ def import_objects(
                     f"no collection '{collection_name}' (use --create to make it)"
                 ) from None
             collection = create_collection(
-                session, collection_name, owner_party=origin.party, default_tlp=default_tlp
-            )
+                session, collection_name, owner_party=origin.party, default_tlp=default_tlp,
+                pillar=pillar,
+            )  # fmt: skip
         result = add_objects(session, collection, objects, origin=origin, progress=progress)
         record(session, "objects.imported", LOCAL_ACTOR, {
             "collection": collection.id, "objects": len(objects), "added": result.added,
@@ -99,14 +106,19 @@ def import_files(
     on_file: Callable[[Path, int], None] | None = None,
     progress: Callable[[int], None] | None = None,
     require_evaluation: bool = False,
+    reader: Callable[[Path], list[Any]] = read_stix_file,
 ) -> list[FileImport]:
-    """Import each file atomically; a bad file stops the run and leaves itself unwritten."""
+    """Import each file atomically; a bad file stops the run and leaves itself unwritten.
+
+    `reader` turns a file into STIX objects (STIX files by default; `liaison.cyber.sources` has
+    readers for MISP events and IOC CSV files).
+    """
     if sum(_file_size(path) for path in paths) >= LARGE_IMPORT_BYTES:
         start_workers()
     results = []
     for path in paths:
         with cycle_collector_paused():
-            objects = read_stix_file(path)
+            objects = reader(path)
             if on_file is not None:
                 on_file(path, len(objects))
             outcome = import_objects(
@@ -147,3 +159,17 @@ def export_bundle(db: Database, collection_name: str, flt: ObjectFilter) -> dict
             "objects": len(bundle["objects"]), "filter": asdict(flt),
         })  # fmt: skip
     return bundle
+
+
+def latest_versions(
+    db: Database, collection_name: str, ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The latest stored version of each of `ids` in a collection ({} when there is none yet)."""
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        for start in range(0, len(ids), 500):
+            flt = ObjectFilter(ids=tuple(ids[start : start + 500]))
+            found.update((obj["id"], obj) for obj in iter_objects(db, collection_name, flt))
+    except NotFound:
+        return {}
+    return found

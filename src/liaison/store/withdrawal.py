@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,12 +20,15 @@ from sqlalchemy.orm import Session
 
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from liaison.stix.extensions import HANDLING_EXTENSION_ID, SIGNATURE_EXTENSION_ID
-from liaison.stix.timestamps import format_timestamp, key_to_micros, now_micros
+from liaison.stix.timestamps import (
+    format_timestamp,
+    key_to_micros,
+    micros_to_datetime,
+    now_micros,
+)
 from liaison.store.models import Collection, StixObject
 from liaison.store.objects import Origin, add_objects
 from liaison.store.revocation import REASON_FIELD
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class Withdrawal:
 def _later_than(version: str) -> str:
     """Now as a STIX timestamp (milliseconds), or the next millisecond after `version`."""
     millis = max(now_micros() // 1000, key_to_micros(version) // 1000 + 1)
-    return format_timestamp(_EPOCH + timedelta(milliseconds=millis))
+    return format_timestamp(micros_to_datetime(millis * 1000))
 
 
 def revoked_version(body: Mapping[str, Any], reason: str, modified: str) -> dict[str, Any]:
@@ -88,8 +90,10 @@ def _check_withdrawable(
         raise PermissionDenied(
             f"'{object_id}' originated at node '{others[0]}': only its originator may withdraw it"
         )
-    if any(row.withdrawn or row.revoked for row in rows):
+    if any(row.withdrawn for row in rows):
         raise Conflict(f"'{object_id}' is already withdrawn")
+    if any(row.revoked for row in rows):
+        raise Conflict(f"'{object_id}' is already revoked")
     if "modified" not in rows[0].body:
         raise InvalidInput(f"'{object_id}' has no versions ('modified'), so it cannot be revoked")
 

@@ -14,21 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from typing import cast as typed
 
-import orjson
 from nacl.signing import SigningKey
 from sqlalchemy import (
     ColumnElement,
-    Table,
     Text,
-    and_,
-    bindparam,
     case,
     cast,
     func,
     literal,
-    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -38,6 +32,9 @@ from liaison.federation import signing
 from liaison.federation.keys import key_id, load_key, signing_key
 from liaison.store.database import Database
 from liaison.store.models import StixObject
+from liaison.workers import process_pool, split
+
+PARALLEL_MIN_DOCUMENTS = 200  # fewer are signed in-line: not worth a process round trip
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +45,20 @@ class EgressSigner:
     key: SigningKey
     key_id: str
 
-    def extension(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """The liaison signature extension of `obj` by this node."""
-        return signing.signature_extension(obj, self.key, self.key_id, self.node)
+    def sign(self, documents: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Sign (stored JSON text, originating party) pairs: (served text, extension text) each.
+
+        Many documents are signed in the worker processes, split between them.
+        """
+        seed = bytes(self.key)
+        if len(documents) < PARALLEL_MIN_DOCUMENTS:
+            return signing.sign_documents(documents, seed, self.key_id, self.node)
+        pool = process_pool()
+        parts = [
+            pool.submit(signing.sign_documents, part, seed, self.key_id, self.node)
+            for part in split(documents)
+        ]
+        return [signed for part in parts for signed in part.result()]
 
 
 def load_egress_signer(settings: Settings) -> EgressSigner | None:
@@ -89,12 +97,14 @@ def signed_body_column(dialect: str) -> ColumnElement[Any]:
 
 
 def peer_columns(dialect: str) -> list[Any]:
-    """The columns a peer read selects: stored body text, signed body text, the row's key."""
+    """The columns a peer read selects: stored body text, signed body text, the row's key, and
+    the party that originated it (what the signature vouches for)."""
     return [
         cast(StixObject.body, Text),
         signed_body_column(dialect),
         StixObject.id,
         StixObject.modified,
+        StixObject.origin_party,
     ]
 
 
@@ -106,43 +116,46 @@ def peer_documents(
     Rows whose signature is not cached yet are signed (or, when received with one, relayed as
     is) and their cache is filled in a short write transaction of its own.
     """
-    documents: list[str] = []
-    fresh: list[dict[str, str]] = []
-    for stored, signed, object_id, modified in (row[:4] for row in rows):
+    documents: list[str | None] = []
+    fresh: list[tuple[str, str, str, str]] = []
+    unsigned: list[tuple[int, str, str, str]] = []
+    for stored, signed, object_id, modified, party in (row[:5] for row in rows):
         if signed is not None:
             documents.append(signed)
             continue
-        obj = orjson.loads(stored)
-        if signing.signer_of(obj) is not None:
-            extension = obj["extensions"][signing.SIGNATURE_EXTENSION_ID]
+        relayed = signing.received_extension(stored)
+        if relayed is not None:
             documents.append(stored)
+            fresh.append((relayed, collection_id, object_id, modified))
         else:
-            extension = signer.extension(obj)
-            documents.append(orjson.dumps(signing.with_signature(obj, extension)).decode())
-        fresh.append({"c": collection_id, "i": object_id, "m": modified, "s": _text(extension)})
+            unsigned.append((len(documents), object_id, modified, party))
+            documents.append(None)
+    if unsigned:
+        made = signer.sign([(rows[position][0], party) for position, _, _, party in unsigned])
+        for (position, object_id, modified, _), (text, extension) in zip(
+            unsigned, made, strict=True
+        ):
+            documents[position] = text
+            fresh.append((extension, collection_id, object_id, modified))
     if fresh:
         _cache_signatures(db, fresh)
-    return documents
+    return [text for text in documents if text is not None]
 
 
-def _text(extension: dict[str, Any]) -> str:
-    return orjson.dumps(extension).decode()
+_CACHE_SQL = (
+    "UPDATE stix_objects SET signature = {mark} WHERE collection_id = {mark} AND id = {mark} "
+    "AND modified = {mark} AND signature IS NULL"
+)
+_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def _cache_signatures(db: Database, rows: list[dict[str, str]]) -> None:
-    """Store the signature extensions of freshly signed rows (only where none is cached)."""
-    table = typed(Table, StixObject.__table__)
-    statement = (
-        update(table)
-        .where(
-            and_(
-                table.c.collection_id == bindparam("c"),
-                table.c.id == bindparam("i"),
-                table.c.modified == bindparam("m"),
-                table.c.signature.is_(None),
-            )
-        )
-        .values(signature=bindparam("s"))
-    )
+def _cache_signatures(db: Database, rows: list[tuple[str, str, str, str]]) -> None:
+    """Store the signature extensions of freshly signed rows (only where none is cached).
+
+    `rows` are (signature, collection, id, modified), handed to the driver's executemany as
+    tuples: per-row parameter processing in Python would cost more than the update itself.
+    """
     with db.session(write=True) as session:
-        session.connection().execute(statement, rows)
+        connection = session.connection()
+        mark = _MARKS[connection.dialect.paramstyle]
+        connection.exec_driver_sql(_CACHE_SQL.format(mark=mark), rows)

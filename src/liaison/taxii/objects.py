@@ -8,7 +8,8 @@ Pages are keyset pages on `date_added` (ascending), never result sets held in me
 Every read, add and delete appends one audit entry in the same transaction (see docs/audit.md):
 a read names the ids it returned, or only their count and `date_added` range for a large page. An
 add that stores objects `release.require_evaluation` holds back from peers says so in its status
-and in a second entry (`liaison.access.release`).
+and in a second entry (`liaison.access.release`). An add refuses workflow objects (RFIs, their
+steps, withdrawals: `liaison.store.workflow`), reported in its status like invalid objects.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from liaison.store.database import Database
 from liaison.store.models import StixObject
 from liaison.store.objects import Origin, add_objects
 from liaison.store.query import ObjectFilter, RowPage, count_objects, delete_objects, read_columns
+from liaison.store.workflow import refuse_workflow_objects
 from liaison.taxii import status
 from liaison.taxii.deps import (
     database,
@@ -267,9 +269,18 @@ def delete_object(
 
 
 def _store(
-    db: Database, origin: Origin, caller: Caller, collection_id: str, objects: list[Any]
+    db: Database,
+    origin: Origin,
+    caller: Caller,
+    collection_id: str,
+    objects: list[Any],
+    require_evaluation: bool,
 ) -> dict[str, Any]:
-    """Add an envelope's objects all or nothing and record the outcome as a status."""
+    """Add an envelope's objects all or nothing and record the outcome as a status.
+
+    With `require_evaluation` (the node's setting), the status names what is held back from
+    foreign parties.
+    """
     requested = now_micros()
     with db.session(write=True) as session:
         access = open_collection(session, caller.viewer, collection_id, write=True)
@@ -277,11 +288,12 @@ def _store(
         failed: list[status.Detail] = []
         try:
             with session.begin_nested():
+                refuse_workflow_objects(objects)
                 add_objects(
                     session, access.collection, objects, origin=origin, actor=caller.viewer.name
                 )
             succeeded = _held_back(
-                session, caller, collection_id, objects,
+                session, caller, collection_id, objects, require_evaluation,
                 status.successes(session, collection_id, objects),
             )  # fmt: skip
         except InvalidStix as exc:
@@ -307,10 +319,11 @@ def _held_back(
     caller: Caller,
     collection_id: str,
     objects: list[Any],
+    require_evaluation: bool,
     succeeded: list[status.Detail],
 ) -> list[status.Detail]:
     """The successes, each object held back from peers saying so; audited with the write."""
-    held = held_back(objects, require_evaluation=caller.viewer.require_evaluation)
+    held = held_back(objects, require_evaluation=require_evaluation)
     record_held_back(session, caller.viewer.name, collection_id, held)
     return status.with_message(succeeded, held, HELD_BACK)
 
@@ -354,7 +367,8 @@ async def post_objects(request: Request, collection_id: str, caller: CallerDep) 
     check_content_type(request.headers.get("content-type"))
     objects = parse_envelope(await read_body(request, settings.max_content_length))
     origin = Origin(settings.node_name, caller.viewer.party)
+    held_back_required = settings.release.require_evaluation
     resource = await run_in_threadpool(
-        _store, database(request), origin, caller, collection_id, objects
+        _store, database(request), origin, caller, collection_id, objects, held_back_required
     )
     return TaxiiResponse(resource, status_code=202)
