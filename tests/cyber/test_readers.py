@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import FrozenInstanceError
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from liaison.cyber.events import EventSource, LogEvent
+from liaison.cyber.events import LogEvent
 from liaison.cyber.readers import LogReader
-from liaison.cyber.readers.build import log_event
 from liaison.errors import InvalidInput
 from tests.cyber.logs import (
     DNS,
@@ -207,13 +205,3 @@ def test_a_forced_format_reports_records_of_another(tmp_path: Path) -> None:
     events, reader = read(write_lines(tmp_path / "conn.log", [zeek(proto="tcp")]), "suricata")
     assert events == [] and reader.stats.bad == 1
     assert "no 'timestamp' field" in str(reader.stats.problems[0])
-
-
-def test_fast_events_equal_constructed_ones() -> None:
-    built = log_event({"0": {"type": "ipv4-addr", "value": "192.0.2.1"}}, 1, 2, "eve.json", 7)
-    made = LogEvent(
-        {"0": {"type": "ipv4-addr", "value": "192.0.2.1"}}, 1, 2, EventSource("eve.json", 7)
-    )
-    assert built == made and hash(built.source) == hash(made.source)
-    with pytest.raises(FrozenInstanceError):
-        built.first_observed = 3  # type: ignore[misc]

@@ -58,6 +58,3 @@ class TextIndex:
                 comparison for comparison, test in self._by_literal[literal] if test(value)
             )
         return found
-
-    def __len__(self) -> int:
-        return sum(len(entries) for entries in self._by_literal.values())

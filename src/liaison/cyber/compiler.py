@@ -61,7 +61,8 @@ class PatternState:
 class PathReader:
     """The indexed comparisons on one (object type, path): how to read the path and where to
     look its values up. For a path of plain keys, `first` and `rest` are its keys (read with
-    dictionary lookups); otherwise `first` is None and `steps` are walked."""
+    dictionary lookups); otherwise `first` is None and `steps` are walked. `single` marks a
+    one-key path with only an equality table, which the matcher reads in the fewest steps."""
 
     steps: tuple[PathStep, ...]
     first: str | None
@@ -69,8 +70,8 @@ class PathReader:
     equality: dict[object, tuple[int, ...]] | None = None
     prefix: PrefixIndex | None = None
     text: TextIndex | None = None
-    only_equality: bool = False
     text_only: frozenset[int] = frozenset()
+    single: bool = False
 
 
 @dataclass(slots=True)
@@ -159,10 +160,10 @@ class Compiler:
             keys = plain_keys(steps)
             first, rest = (keys[0], keys[1:]) if keys else (None, ())
             text_only = frozenset(building.equality.text_only if building.equality else ())
+            single = only_equality and first is not None and not rest
             reader = PathReader(
-                steps, first, rest, equality, building.prefix, building.text, only_equality,
-                text_only,
-            )  # fmt: skip
+                steps, first, rest, equality, building.prefix, building.text, text_only, single
+            )
             readers[object_type].append(reader)
         return Tables(
             paths=paths,

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class EventSource:
+class EventSource(NamedTuple):
     """Where an event was read: the file and its 1-based line (row, for CSV)."""
 
     file: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class LogEvent:
+class LogEvent(NamedTuple):
     """One log event as cyber-observables: `objects` maps keys to SCO dictionaries (with `type`
     and their properties), as in an observed-data's `objects`; times are microseconds since the
-    epoch (UTC)."""
+    epoch (UTC). A named tuple: readers make one per log line, and a tuple is built fastest."""
 
     objects: Mapping[str, Mapping[str, Any]]
     first_observed: int

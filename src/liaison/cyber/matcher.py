@@ -70,6 +70,15 @@ def _read(
     """Look up every indexed path of one object."""
     for reader in readers:
         first = reader.first
+        if reader.single:  # one key, equality only: the commonest case, kept short
+            value = obj.get(first)
+            if type(value) is str:
+                ids = reader.equality.get(value)  # type: ignore[union-attr]  # single: set
+                if ids:
+                    _record(ids, key, found)
+            elif value is not None:
+                _look_up(reader, value, key, found)
+            continue
         if first is None:
             for value in walk(obj, reader.steps, objects):
                 _look_up(reader, value, key, found)
@@ -77,23 +86,19 @@ def _read(
         value = obj.get(first, _MISSING)
         for name in reader.rest:
             value = value.get(name, _MISSING) if isinstance(value, Mapping) else _MISSING
-        if value is _MISSING:
-            continue
-        if reader.only_equality and type(value) is str:
-            ids = reader.equality.get(value)  # type: ignore[union-attr]  # only_equality: set
-            if ids:
-                _record(ids, key, found)
-            continue
-        _look_up(reader, value, key, found)
+        if value is not _MISSING:
+            _look_up(reader, value, key, found)
 
 
 class Matcher:
     """Compiled indicators and the state of their partial matches over one event stream."""
 
-    __slots__ = ("_serial", "_tables", "_watermark")
+    __slots__ = ("_readers", "_serial", "_tables", "_type_triggers", "_watermark")
 
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
+        self._readers = tables.readers
+        self._type_triggers = tables.type_triggers or None
         self._serial = 0
         self._watermark = -(2**63)
 
@@ -104,22 +109,20 @@ class Matcher:
 
     def match(self, event: LogEvent) -> list[Hit]:
         """The hits this event completes, in indicator load order."""
-        tables = self._tables
         self._serial += 1
         if event.first_observed > self._watermark:
             self._watermark = event.first_observed
         objects = event.objects
-        readers = tables.readers
-        type_triggers = tables.type_triggers
+        readers = self._readers
         found: dict[int, set[str]] = {}
-        typed: list[str] = []
         for key, obj in objects.items():
-            object_type = obj.get("type", "")
-            paths = readers.get(object_type)
+            paths = readers.get(obj.get("type", ""))
             if paths is not None:
                 _read(paths, key, obj, objects, found)
-            if object_type in type_triggers:
-                typed.append(object_type)
+        typed: list[str] = []
+        if self._type_triggers is not None:
+            triggers = self._type_triggers
+            typed = [obj.get("type", "") for obj in objects.values() if obj.get("type") in triggers]
         if not found and not typed:
             return []
         matched = self._observations(event, found, typed)

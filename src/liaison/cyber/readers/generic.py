@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from liaison.cyber.events import LogEvent
-from liaison.cyber.readers.build import log_event
+from liaison.cyber.events import EventSource, LogEvent
 from liaison.cyber.readers.mapping import ANY_ADDRESS, LogMapping, ObjectSpec, json_path
 from liaison.cyber.readers.scos import SCO, add_object
 
@@ -147,4 +146,4 @@ class MappedEvents:
                 targets = [keys[name] for name in names if name in keys]
                 if targets:
                     _put(obj, path, targets if many else targets[0])
-        return log_event(objects, time, time, file, line)
+        return LogEvent(objects, time, time, EventSource(file, line))

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from liaison.cyber.events import LogEvent
-from liaison.cyber.readers.build import log_event
+from liaison.cyber.events import EventSource, LogEvent
 from liaison.cyber.readers.scos import (
     SCO,
     add_object,
@@ -219,4 +218,4 @@ def suricata_event(record: dict[str, Any], file: str, line: int) -> LogEvent | N
             first = min(iso_micros(start), time)
     if not objects:
         return None
-    return log_event(objects, first, time, file, line)
+    return LogEvent(objects, first, time, EventSource(file, line))

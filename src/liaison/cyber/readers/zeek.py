@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from liaison.cyber.events import LogEvent
-from liaison.cyber.readers.build import log_event
+from liaison.cyber.events import EventSource, LogEvent
 from liaison.cyber.readers.scos import (
     SCO,
     add_object,
@@ -153,4 +152,4 @@ def zeek_event(record: dict[str, Any], file: str, line: int) -> LogEvent | None:
         return None
     duration = record.get("duration")
     last = first + round(duration * 1_000_000) if isinstance(duration, int | float) else first
-    return log_event(objects, first, last, file, line)
+    return LogEvent(objects, first, last, EventSource(file, line))
