@@ -35,7 +35,12 @@ def test_make_run_serves_both_demo_nodes(tmp_path: Path) -> None:
         assert (new_delhi.json()["node"], new_delhi.json()["party"]) == ("new-delhi", "in")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
+        try:
+            output, _ = process.communicate(timeout=60)  # the demo stops its nodes within ~10 s
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            raise AssertionError(f"`make run` outlived SIGTERM by 60 s:\n{output}") from None
     assert f"http://127.0.0.1:{port}/taxii2/" in output, output
     assert re.search(r"officer officer-ottawa\s+password \S{12,}", output), output
     assert re.search(r"token lsn_\w+", output), output

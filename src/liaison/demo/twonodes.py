@@ -42,6 +42,7 @@ from liaison.store.transfer import import_objects
 
 CREDENTIALS_FILE = "demo-credentials.json"
 STARTUP_SECONDS = 60
+STOP_SECONDS = 10  # for all the demo's processes together; then the rest are killed
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +223,10 @@ def running_demo(base: Path, port_base: int) -> Iterator[None]:
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
         for process in processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
