@@ -11,7 +11,6 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,39 +21,22 @@ import pytest
 import rfc8785
 from sqlalchemy import select
 
-from liaison.access.models import Role
-from liaison.access.parties import add_party, add_principal
-from liaison.access.tokens import issue_token
 from liaison.config import load_settings
 from liaison.federation.keys import key_id, load_key, verify_key
-from liaison.federation.peers import add_peer, store_peer_credential
 from liaison.federation.signing import verify_object
-from liaison.node import initialise_node
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.timestamps import format_timestamp
 from liaison.stix.tlp import Tlp
-from liaison.store.collections import create_collection, find_collection, set_grant
+from liaison.store.collections import create_collection, find_collection
 from liaison.store.database import Database
 from liaison.store.models import AuditEntry, StixObject
 from tests.cli.test_cli import liaison
 from tests.factories import indicator
 from tests.ports import free_port
-from tests.servers import served
+from tests.twonodes import Nodes, prepare_pair, serving
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """Both running nodes: directories, URLs and officers' tokens (alice at ca, bob at in)."""
-
-    ottawa: Path
-    new_delhi: Path
-    ottawa_url: str
-    new_delhi_url: str
-    alice: str
-    bob: str
 
 
 def _retention(directory: Path, interval: int) -> None:
@@ -63,33 +45,17 @@ def _retention(directory: Path, interval: int) -> None:
 
 
 def _prepare(ottawa: Path, new_delhi: Path, ports: tuple[int, int]) -> tuple[str, str]:
-    """Ottawa shares `exchange` with party in; New Delhi pulls from it and keeps a `desk`."""
-    node = initialise_node(ottawa, "ottawa", "ca", port=ports[0])
-    initialise_node(new_delhi, "new-delhi", "in", port=ports[1])
+    """The pair (`tests.twonodes`), retention schedules, and New Delhi's own `desk` collection."""
+    tokens = prepare_pair(ottawa, new_delhi, ports)
     _retention(ottawa, 0)  # never on its own: the expired object stays until `retention run`
     _retention(new_delhi, 1)
-    ottawa_db = Database(load_settings(ottawa).store_url)
     delhi_db = Database(load_settings(new_delhi).store_url)
     try:
-        with ottawa_db.session(write=True) as session:
-            add_party(session, "in")
-            alice = add_principal(session, "alice", party="ca", role=Role.OFFICER)
-            peer = add_principal(session, "new-delhi", party="in", role=Role.PEER)
-            alice_token, peer_token = issue_token(session, alice), issue_token(session, peer)
-            exchange = create_collection(session, "exchange", owner_party="ca")
-            set_grant(session, exchange, "in", read=True, write=False)
         with delhi_db.session(write=True) as session:
-            add_party(session, "ca")
-            bob = add_principal(session, "bob", party="in", role=Role.OFFICER)
-            bob_token = issue_token(session, bob)
             create_collection(session, "desk", owner_party="in", default_tlp=Tlp.GREEN)
-            url = f"http://127.0.0.1:{ports[0]}"
-            add_peer(session, "ottawa", url=url, public_key_text=node.public_key, party="ca")
     finally:
-        ottawa_db.dispose()
         delhi_db.dispose()
-    store_peer_credential(new_delhi, "ottawa", peer_token.value)
-    return alice_token.value, bob_token.value
+    return tokens
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +64,8 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
     base = tmp_path_factory.mktemp("lifecycle")
     ports = (free_port(), free_port())
     alice, bob = _prepare(base / "ottawa", base / "new-delhi", ports)
-    with (
-        served(base / "ottawa", ports[0]) as ottawa_url,
-        served(base / "new-delhi", ports[1]) as new_delhi_url,
-    ):
-        yield Nodes(base / "ottawa", base / "new-delhi", ottawa_url, new_delhi_url, alice, bob)
+    with serving(base, ports, alice, bob) as running:
+        yield running
 
 
 def _shared(number: int, **handling: Any) -> dict[str, Any]:

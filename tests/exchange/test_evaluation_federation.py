@@ -7,7 +7,6 @@ what it received, and the grade reaches Ottawa by sync: the evaluation reaches t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -30,24 +29,12 @@ from tests.cli.inprocess import ok
 from tests.exchange.evaluation_support import evaluated
 from tests.factories import indicator
 from tests.ports import free_port
-from tests.servers import served
+from tests.twonodes import Nodes, serving
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
 SHARED = evaluated(30)
 UNEVALUATED = indicator(31)
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """Both running nodes: directories, URLs and officers' tokens (alice at ca, bob at in)."""
-
-    ottawa: Path
-    new_delhi: Path
-    ottawa_url: str
-    new_delhi_url: str
-    alice: str
-    bob: str
 
 
 def _prepare(
@@ -88,11 +75,8 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nodes]:
     bob, ottawa_token = _prepare(base / "new-delhi", delhi, ottawa, "bob", urls[0])
     store_peer_credential(base / "new-delhi", "ottawa", delhi_token)
     store_peer_credential(base / "ottawa", "new-delhi", ottawa_token)
-    with (
-        served(base / "ottawa", ports[0]) as ottawa_url,
-        served(base / "new-delhi", ports[1]) as new_delhi_url,
-    ):
-        yield Nodes(base / "ottawa", base / "new-delhi", ottawa_url, new_delhi_url, alice, bob)
+    with serving(base, ports, alice, bob) as running:
+        yield running
 
 
 def _ids(directory: Path, collection: str) -> set[str]:
