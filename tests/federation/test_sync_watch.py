@@ -20,9 +20,10 @@ import orjson
 import pytest
 
 from liaison.stix.tlp import Tlp
-from tests.e2e.test_federation import TAXII, _collection_id, _handled, _prepare
+from tests.e2e.test_federation import TAXII, _collection_id, _handled
 from tests.ports import free_port
 from tests.servers import wait_until_healthy
+from tests.twonodes import prepare_pair
 
 pytestmark = pytest.mark.e2e
 VISIBLE_WITHIN_S = 1.5
@@ -55,7 +56,7 @@ def _serve(directory: Path) -> subprocess.Popen[bytes]:
 def setup(tmp_path: Path) -> Iterator[Setup]:
     """Ottawa and New Delhi served by their own processes, Ottawa's exchange readable by `in`."""
     ports = (free_port(), free_port())
-    alice, bob = _prepare(tmp_path / "ottawa", tmp_path / "new-delhi", ports)
+    alice, bob = prepare_pair(tmp_path / "ottawa", tmp_path / "new-delhi", ports)
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     delhi = _serve(tmp_path / "new-delhi")
     state = Setup(tmp_path / "ottawa", tmp_path / "new-delhi", *urls, alice, bob, delhi)
