@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from liaison.config import load_settings
 from liaison.federation.keys import key_id, load_key, verify_key
+from liaison.federation.peers import peer_credential
 from liaison.federation.signing import verify_object
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.tlp import Tlp
@@ -34,6 +35,7 @@ from liaison.store.models import StixObject
 from tests.cli.test_cli import liaison
 from tests.factories import indicator
 from tests.ports import free_port
+from tests.sse import Reader
 from tests.twonodes import Nodes, prepare_pair, serving
 
 pytestmark = pytest.mark.e2e
@@ -80,22 +82,23 @@ def _count(directory: Path, name: str, *, distinct: bool = False) -> int:
         db.dispose()
 
 
+def _post_at_ottawa(nodes: Nodes, *objects: dict[str, Any]) -> None:
+    """Alice posts `objects` to Ottawa's `exchange` collection over TAXII."""
+    exchange = _collection_id(nodes.ottawa, "exchange")
+    posted = httpx.post(
+        f"{nodes.ottawa_url}/taxii2/api/collections/{exchange}/objects/",
+        headers={"Authorization": f"Bearer {nodes.alice}", "Accept": TAXII, "Content-Type": TAXII},
+        content=orjson.dumps({"objects": list(objects)}),
+    )
+    assert posted.status_code == 202, posted.text
+    assert posted.json()["success_count"] == len(objects)
+
+
 def test_policy_decides_what_reaches_the_peer(nodes: Nodes) -> None:
     shared = _handled(1, Tlp.GREEN, releasable_to=["in"])
     canada_only = _handled(2, Tlp.GREEN, releasable_to=["ca"])
     red = _handled(3, Tlp.RED, recipients=["alice"])
-    exchange = _collection_id(nodes.ottawa, "exchange")
-    posted = httpx.post(
-        f"{nodes.ottawa_url}/taxii2/api/collections/{exchange}/objects/",
-        headers={
-            "Authorization": f"Bearer {nodes.alice}",
-            "Accept": TAXII,
-            "Content-Type": TAXII,
-        },  # fmt: skip
-        content=orjson.dumps({"objects": [shared, canada_only, red]}),
-    )
-    assert posted.status_code == 202, posted.text
-    assert posted.json()["success_count"] == 3
+    _post_at_ottawa(nodes, shared, canada_only, red)
 
     result = liaison("sync", "--dir", str(nodes.new_delhi), "--peer", "ottawa", "--json")
     report = json.loads(result.stdout)
@@ -139,3 +142,34 @@ def test_killed_sync_resumes_without_loss_or_duplicates(nodes: Nodes, tmp_path: 
     liaison("sync", "--dir", str(nodes.new_delhi), "--json")
     assert _count(nodes.new_delhi, "bulk") == BULK
     assert _count(nodes.new_delhi, "bulk", distinct=True) == BULK
+
+
+def test_peer_stream_carries_only_what_the_peer_may_see(nodes: Nodes) -> None:
+    """New Delhi's own credential at Ottawa, on Ottawa's event stream replayed from the start:
+    the object released to party in arrives; the ca-only and the RED one are never sent."""
+    shared = _handled(4, Tlp.GREEN, releasable_to=["in"])
+    canada_only = _handled(5, Tlp.GREEN, releasable_to=["ca"])
+    red = _handled(6, Tlp.RED, recipients=["alice"])
+    marker = _handled(7, Tlp.GREEN, releasable_to=["in"])
+    _post_at_ottawa(nodes, shared, canada_only, red)
+    _post_at_ottawa(nodes, marker)
+
+    exchange = _collection_id(nodes.ottawa, "exchange")
+    token = peer_credential(nodes.new_delhi, "ottawa")
+    with (
+        httpx.Client(timeout=httpx.Timeout(5, read=None)) as client,
+        client.stream(
+            "GET",
+            f"{nodes.ottawa_url}/api/v1/streams/{exchange}",
+            params={"after": 0},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response,
+    ):
+        assert response.status_code == 200
+        reader = Reader(response)
+        sent: list[str] = []
+        while marker["id"] not in sent:
+            sent.append(reader.next(timeout=10).data["id"])
+    assert shared["id"] in sent
+    assert canada_only["id"] not in sent
+    assert red["id"] not in sent

@@ -6,12 +6,9 @@ write) and us (carol, read only) on collection `live`; mx (dave) holds no grant.
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator
@@ -33,19 +30,11 @@ from liaison.store.database import Database
 from tests.conftest import BACKENDS, _postgres_schema_url
 from tests.factories import indicator
 from tests.ports import free_port
+from tests.sse import Reader
 
 pytestmark = pytest.mark.e2e
 TAXII = "application/taxii+json;version=2.1"
 ARRIVAL_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class Event:
-    """One server-sent event as a client sees it."""
-
-    id: int
-    name: str
-    data: dict[str, Any]
 
 
 @dataclass
@@ -81,42 +70,6 @@ class Node:
         )
         assert response.status_code == 202, response.text
         assert response.json()["success_count"] == len(objects)
-
-
-class Reader:
-    """A stream read on a thread: events land in `events` as they arrive."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.events: queue.Queue[Event] = queue.Queue()
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        fields: dict[str, str] = {}
-        try:
-            for line in self.response.iter_lines():
-                self.lines.append(line)
-                if line:
-                    name, _, value = line.partition(": ")
-                    fields[name] = fields.get(name, "") + value
-                elif "data" in fields:
-                    event = Event(int(fields["id"]), fields["event"], json.loads(fields["data"]))
-                    self.events.put(event)
-                    fields = {}
-                else:
-                    fields = {}
-        except httpx.HTTPError:
-            return  # the test closed the stream
-
-    def next(self, timeout: float = ARRIVAL_SECONDS) -> Event:
-        """The next event, waiting at most `timeout` seconds."""
-        return self.events.get(timeout=timeout)
-
-    def quiet(self) -> bool:
-        """No event is waiting."""
-        return self.events.empty()
 
 
 @contextmanager
