@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -205,12 +206,50 @@ def test_export_writes_current_indicators_and_reports_skipped(node: Path, tmp_pa
     assert not stale.exists()
     assert f"skipped {complex_one['id']}: qualifier REPEATS" in result.stderr
     assert "1 indicators skipped; 2 revoked or expired left out" in result.stderr
-    if shutil.which("suricata"):
-        check = subprocess.run(
-            ["suricata", "-T", "-S", str(output), "--set", f"default-rule-path={output.parent}"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        assert check.returncode == 0, check.stderr
+    assert _loaded_by_suricata(output) == len(rules)
+
+
+def _loaded_by_suricata(rules: Path) -> int:
+    """How many rules of `rules` Suricata itself loads in its test mode; any failure fails."""
+    suricata_binary = shutil.which("suricata")
+    assert suricata_binary, "suricata is not installed (.ci/system-packages installs it)"
+    check = subprocess.run(
+        [suricata_binary, "-T", "-v", "-S", str(rules), "-l", str(rules.parent),
+         "--set", f"default-rule-path={rules.parent}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    report = check.stdout + check.stderr
+    assert check.returncode == 0, report
+    loaded = re.search(r"(\d+) rules successfully loaded, (\d+) rules failed", report)
+    assert loaded, report
+    assert loaded.group(2) == "0", report
+    return int(loaded.group(1))
+
+
+def test_every_kind_of_rule_loads_in_suricata(node: Path, tmp_path: Path) -> None:
+    patterns = [
+        "[ipv4-addr:value = '198.51.100.40']",
+        "[ipv6-addr:value = '2001:db8::/32' OR ipv4-addr:value IN ('203.0.113.0/28')]",
+        "[network-traffic:dst_ref.value = '192.0.2.41']",
+        "[network-traffic:src_ref.value = '192.0.2.42']",
+        "[network-traffic:dst_ref.type = 'ipv4-addr' AND "
+        "network-traffic:dst_ref.value = '203.0.113.43']",
+        "[domain-name:value = 'Update-Check.example.net']",
+        "[url:value = 'http://c2.example.org/gate.php;id=7&k=\"x\"']",
+        f"[file:hashes.MD5 = '{MD5}']",
+        f"[file:hashes.'SHA-1' = '{SHA1}']",
+        f"[file:name = 'invoice.exe' AND file:hashes.'SHA-256' = '{SHA256}']",
+    ]
+    indicators = [_ind(40 + n, pattern) for n, pattern in enumerate(patterns)]
+    load(node, tmp_path, "cyber", indicators)
+    output = tmp_path / "rules" / "liaison.rules"
+    output.parent.mkdir()
+    result = run(node, "export", "-c", "cyber", "--format", "suricata", "--output", str(output))
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert f"for {len(patterns)} indicators; 0 indicators skipped" in result.stderr
+    written = [line for line in output.read_text().splitlines() if line.startswith("alert")]
+    assert len(written) >= len(patterns)
+    assert _loaded_by_suricata(output) == len(written)
 
 
 def test_export_to_stdout_skips_hashes_and_refuses_filters(
