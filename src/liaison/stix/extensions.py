@@ -24,6 +24,7 @@ LIAISON_IDENTITY_ID = "identity--cbaf97b6-a188-4d5b-8a88-89078e074442"
 HANDLING_EXTENSION_ID = "extension-definition--9d8409e5-5026-44c3-b729-abfeb1c622e1"
 SIGNATURE_EXTENSION_ID = "extension-definition--5f1c2e4a-8b7d-4c39-9e61-2a0d7b3f6c85"
 RFI_EXTENSION_ID = "extension-definition--dc3d5143-1030-473b-9b51-1dc0f56efb48"
+PRECURSOR_EXTENSION_ID = "extension-definition--e115d6a8-7527-4f8a-8265-58921bd277bd"
 DEFINITIONS_CREATED = "2026-11-25T00:00:00.000Z"
 SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/stix-extensions.md"
 SIGNATURE_SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/federation.md"
@@ -200,6 +201,34 @@ def rfi_extension_definition() -> dict[str, Any]:
     }
 
 
+def precursor_extension_definition() -> dict[str, Any]:
+    """The published extension-definition of the precursor-incident property extension.
+
+    It extends the STIX `incident` SDO with what an INCB PICS incident record holds, so a
+    seizure or a stopped precursor shipment federates as an incident any STIX reader can show
+    (`liaison.stix.precursor` holds its shape and its validation).
+    """
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": PRECURSOR_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison precursor incident",
+        "description": (
+            "A precursor incident on a STIX incident, after the INCB Precursors Incident "
+            "Communication System: incident type (seizure, stopped, suspended shipment or "
+            "suspicious order), substances with CAS numbers and quantities, modus operandi, "
+            "companies with their roles (identity references), countries of origin, transit "
+            "and destination, HS code and declared description, and the screening reasons."
+        ),
+        "schema": SCHEMA_URL + "#liaison-precursor-incident",
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+    }
+
+
 def published_definitions() -> list[dict[str, Any]]:
     """Every STIX object liaison publishes to describe its own extensions."""
     return [
@@ -207,4 +236,5 @@ def published_definitions() -> list[dict[str, Any]]:
         handling_extension_definition(),
         signature_extension_definition(),
         rfi_extension_definition(),
+        precursor_extension_definition(),
     ]

@@ -3,7 +3,7 @@
 `validate_object` returns every problem of one object (object id, field, message); the bundle and
 batch helpers collect problems for many objects. Property checks come from `liaison.stix.types`,
 cross-property rules from `liaison.stix.rules`; liaison's own new SDOs (requests for information)
-from `liaison.stix.rfi`. Unknown types are custom objects: with a `new-sco`
+from `liaison.stix.rfi` and its precursor-incident extension from `liaison.stix.precursor`. Unknown types are custom objects: with a `new-sco`
 extension they follow SCO rules, otherwise SDO rules (the STIX 2.1 custom-object mechanism).
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from liaison.errors import InvalidStix, ObjectProblem
 from liaison.stix import checks as c
+from liaison.stix.precursor import PRECURSOR_RULES
 from liaison.stix.rfi import RFI_RULES, RFI_TYPES
 from liaison.stix.rules import COMMON_RULES, TYPE_RULES
 from liaison.stix.types import (
@@ -98,7 +99,8 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
         if problem:
             report(name, problem)
     if not problems:
-        for rule in COMMON_RULES + TYPE_RULES.get(kind, ()) + RFI_RULES.get(kind, ()):
+        extra = RFI_RULES.get(kind, ()) + PRECURSOR_RULES.get(kind, ())
+        for rule in COMMON_RULES + TYPE_RULES.get(kind, ()) + extra:
             rule(obj, report)
     return problems
 

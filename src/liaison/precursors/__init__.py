@@ -1,0 +1,1 @@
+"""The drugs pillar: controlled-precursor reference data, shipment screening and incidents."""
