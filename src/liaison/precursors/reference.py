@@ -64,6 +64,7 @@ class HsCode:
     code: str
     description: str
     source: str
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,22 +145,118 @@ def _substance(row: dict[str, Any]) -> Substance:
     )
 
 
+def _hs_code(row: dict[str, Any]) -> HsCode:
+    return HsCode(row["code"], row["description"], row["source"], row.get("confirmed", True))
+
+
+def _row_name(row: Any, index: int) -> str:
+    key = row.get("key") if isinstance(row, dict) else None
+    return f"substance {key!r}" if key else f"substance #{index + 1}"
+
+
+def _substances(rows: Any, where: str) -> tuple[Substance, ...]:
+    """Each [[substance]] row parsed; a missing field names the row it is missing from."""
+    if not isinstance(rows, list):
+        raise InvalidInput(f"{where}: 'substance' must be an array of tables")
+    substances = []
+    for index, row in enumerate(rows):
+        try:
+            substances.append(_substance(row))
+        except KeyError as exc:
+            raise InvalidInput(f"{where}: {_row_name(row, index)}: missing field {exc}") from exc
+    return tuple(substances)
+
+
+def _check_substance(substance: Substance, hs_known: set[str]) -> list[str]:
+    """The problems with one row on its own: kind, CAS, sources, controls, HS codes."""
+    name = f"substance {substance.key!r}"
+    problems = []
+    if substance.kind not in KINDS:
+        problems.append(f"{name}: unknown kind {substance.kind!r} (one of {', '.join(KINDS)})")
+    if substance.cas is not None and not cas_check_digit_ok(substance.cas):
+        problems.append(f"{name}: CAS number {substance.cas!r} fails its check digit")
+    if substance.kind in ("salt", "analogue") and substance.parent is None:
+        problems.append(f"{name}: a {substance.kind} must name its parent")
+    if not substance.sources:
+        problems.append(f"{name}: no sources")
+    for control in substance.controls:
+        if control.jurisdiction not in JURISDICTIONS:
+            problems.append(
+                f"{name}: unknown jurisdiction {control.jurisdiction!r} "
+                f"(one of {', '.join(JURISDICTIONS)})"
+            )
+        if not control.source:
+            problems.append(f"{name}: control {control.instrument!r} has no source")
+    problems.extend(
+        f"{name}: HS code {code!r} is not in the [[hs_code]] table"
+        for code in substance.hs_codes
+        if code not in hs_known
+    )
+    return problems
+
+
+def _check_links(substances: tuple[Substance, ...]) -> list[str]:
+    """The problems across rows: duplicate keys or CAS numbers, missing or circular parents."""
+    problems = []
+    keys: dict[str, Substance] = {}
+    cas_numbers: dict[str, str] = {}
+    for substance in substances:
+        if substance.key in keys:
+            problems.append(f"substance {substance.key!r}: duplicate key")
+        keys[substance.key] = substance
+        if substance.cas is not None:
+            cas = normalise_cas(substance.cas)
+            if cas in cas_numbers:
+                problems.append(
+                    f"substance {substance.key!r}: CAS number {cas} already used by "
+                    f"{cas_numbers[cas]!r}"
+                )
+            cas_numbers.setdefault(cas, substance.key)
+    for substance in substances:
+        seen = {substance.key}
+        parent = substance.parent
+        while parent is not None:
+            if parent not in keys:
+                problems.append(f"substance {substance.key!r}: parent {parent!r} does not exist")
+                break
+            if parent in seen:
+                problems.append(f"substance {substance.key!r}: parent chain loops at {parent!r}")
+                break
+            seen.add(parent)
+            parent = keys[parent].parent
+    return problems
+
+
+def validate_reference(data: ReferenceData, where: str = "precursors.toml") -> None:
+    """Reject reference data whose rows break the file's rules, naming every problem.
+
+    Screening trusts the file (a salt's parent exists, a CAS number is well formed, every row
+    is cited), so the loader checks it once instead of each reader checking it again.
+    """
+    hs_known = {hs.code for hs in data.hs_codes}
+    problems = [p for s in data.substances for p in _check_substance(s, hs_known)]
+    problems += _check_links(data.substances)
+    if problems:
+        raise InvalidInput(f"{where}: " + "; ".join(problems))
+
+
 def parse_reference(text: str, where: str = "precursors.toml") -> ReferenceData:
     """Reference data from TOML text; a missing or malformed field is an InvalidInput naming it."""
     try:
         document = tomllib.loads(text)
-        return ReferenceData(
+        data = ReferenceData(
             version=document["version"],
-            substances=tuple(_substance(row) for row in document["substance"]),
-            hs_codes=tuple(
-                HsCode(row["code"], row["description"], row["source"])
-                for row in document.get("hs_code", ())
-            ),
+            substances=_substances(document["substance"], where),
+            hs_codes=tuple(_hs_code(row) for row in document.get("hs_code", ())),
         )
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"{where}: {exc}") from exc
     except KeyError as exc:
         raise InvalidInput(f"{where}: missing field {exc}") from exc
+    except (TypeError, AttributeError) as exc:
+        raise InvalidInput(f"{where}: malformed table ({exc})") from exc
+    validate_reference(data, where)
+    return data
 
 
 def load_reference(path: Path | None = None) -> ReferenceData:
