@@ -22,7 +22,9 @@ from liaison.exchange.rfi_cli import rfi_app
 from liaison.exchange.stats_cli import stats_command
 from liaison.federation.cli import peer_app
 from liaison.federation.sync_cli import sync_command
+from liaison.networks.cli import network_app
 from liaison.node import initialise_node
+from liaison.precursors.cli import screen_command
 from liaison.store.cli import db_app, export_command, import_command
 from liaison.store.collection_cli import collection_app
 from liaison.store.lifecycle_cli import retention_app, withdraw_command
@@ -45,6 +47,7 @@ app.add_typer(peer_app, name="peer")
 app.add_typer(audit_app, name="audit")
 app.add_typer(rfi_app, name="rfi")
 app.add_typer(retention_app, name="retention")
+app.add_typer(network_app, name="network")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("sync")(sync_command)
@@ -53,6 +56,7 @@ app.command("grades")(grades_command)
 app.command("stats")(stats_command)
 app.command("withdraw")(withdraw_command)
 app.command("match")(match_command)
+app.command("screen")(screen_command)
 
 
 def _version(value: bool) -> None:
