@@ -13,7 +13,13 @@ from liaison.exchange.collection import exchange_collection
 from liaison.exchange.rfi_fold import fold
 from liaison.exchange.rfi_model import Rfi, RfiEvent
 from liaison.exchange.rfi_objects import rfi_object
-from liaison.exchange.stats import exchange_figures, month_of, percentile, rfi_timings
+from liaison.exchange.stats import (
+    exchange_figures,
+    month_of,
+    month_starts,
+    percentile,
+    rfi_timings,
+)
 from liaison.stix.extensions import HANDLING_EXTENSION_ID
 from liaison.stix.timestamps import parse_timestamp_micros
 from liaison.store.collections import create_collection, set_grant
@@ -27,6 +33,17 @@ NOW = parse_timestamp_micros("2026-06-15T00:00:00.000Z")
 def test_month_of() -> None:
     assert month_of(parse_timestamp_micros("2026-01-31T23:59:59.999Z")) == "2026-01"
     assert month_of(parse_timestamp_micros("2026-02-01T00:00:00.000Z")) == "2026-02"
+
+
+def test_month_starts_cross_the_year_and_agree_with_month_of() -> None:
+    first = parse_timestamp_micros("2025-11-30T12:00:00.000Z")
+    last = parse_timestamp_micros("2026-02-01T00:00:00.000Z")
+    starts = month_starts(first, last)
+    assert [label for _, label in starts] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    for start, label in starts:
+        assert month_of(start) == label
+        assert month_of(start - 1) != label
+    assert starts[-1][0] == last
 
 
 @pytest.mark.parametrize(

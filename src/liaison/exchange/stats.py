@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.access.visibility import Viewer, collection_access
@@ -33,7 +33,6 @@ from liaison.stix.timestamps import micros_to_datetime, now_micros, parse_timest
 from liaison.store.models import Collection, CollectionGrant, StixObject
 
 OTHER = "other"
-Tally = dict[tuple[str, str, str], set[str]]
 
 
 def month_of(micros: int) -> str:
@@ -41,12 +40,57 @@ def month_of(micros: int) -> str:
     return f"{micros_to_datetime(micros):%Y-%m}"
 
 
-def _rows(tally: Tally, direction: str) -> list[dict[str, Any]]:
+def month_starts(first: int, last: int) -> list[tuple[int, str]]:
+    """(first microsecond, `YYYY-MM`) of every UTC month from `first`'s to `last`'s."""
+    moment = micros_to_datetime(first).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts: list[tuple[int, str]] = []
+    while True:
+        start = int(moment.timestamp()) * 1_000_000
+        if start > last:
+            return starts
+        starts.append((start, f"{moment:%Y-%m}"))
+        moment = moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
+
+
+def _month(column: Any, first: int, last: int) -> Any:
+    """SQL for the `YYYY-MM` month of `column` (microseconds) between `first` and `last`: a
+    CASE over month boundaries, so the grouping runs in the database on either backend."""
+    starts = month_starts(first, last)
+    branches = [(column >= start, literal(label)) for start, label in reversed(starts[1:])]
+    return case(*branches, else_=literal(starts[0][1])) if branches else literal(starts[0][1])
+
+
+def _pillar(collections: Sequence[Collection]) -> Any:
+    """SQL for the pillar of a row's collection (`other` when the collection has none)."""
+    return case(
+        {collection.id: literal(collection.pillar or OTHER) for collection in collections},
+        value=StixObject.collection_id,
+        else_=literal(OTHER),
+    )
+
+
+def _tally(
+    session: Session,
+    party: Any,
+    collections: Sequence[Collection],
+    where: Any,
+    time: Any,
+    direction: str,
+) -> list[dict[str, Any]]:
+    """Distinct object ids matching `where`, per party, pillar and month of `time`."""
+    first, last = session.execute(select(func.min(time), func.max(time)).where(where)).one()
+    if first is None:
+        return []
+    pillar, month = _pillar(collections), _month(time, first, last)
+    rows = session.execute(
+        select(party, pillar, month, func.count(func.distinct(StixObject.id)))
+        .where(where)
+        .group_by(party, pillar, month)
+    )
     return [
-        {"direction": direction, "party": party, "pillar": pillar, "month": month,
-         "objects": len(ids)}
-        for (party, pillar, month), ids in sorted(tally.items())
-    ]  # fmt: skip
+        {"direction": direction, "party": who, "pillar": kind, "month": when, "objects": count}
+        for who, kind, when, count in sorted(rows, key=lambda row: row[:3])
+    ]
 
 
 def _shared_collections(session: Session) -> list[Collection]:
@@ -61,44 +105,47 @@ def objects_sent(
     Seen as the counterpart's peer node sees them (`counterpart_viewer`, with the node's
     `release.require_evaluation`), so what is held back from peers is not counted as sent.
     """
-    tally: Tally = defaultdict(set)
-    for collection in _shared_collections(session):
+    collections = _shared_collections(session)
+    readable: dict[str, list[Collection]] = defaultdict(list)
+    for collection in collections:
         readers = session.scalars(
             select(CollectionGrant.party).where(
                 CollectionGrant.collection_id == collection.id,
                 CollectionGrant.can_read.is_(True),
                 CollectionGrant.party != own_party,
             )
-        ).all()
+        )
         for party in readers:
-            viewer = counterpart_viewer(party, require_evaluation=require_evaluation)
-            rows = session.execute(
-                select(StixObject.id, StixObject.date_added).where(
-                    StixObject.collection_id == collection.id,
-                    StixObject.origin_party == own_party,
-                    StixObject.received_from.is_(None),
-                    collection_access(session, viewer, collection).clause(viewer),
-                )
-            ).all()
-            for object_id, date_added in rows:
-                tally[(party, collection.pillar or OTHER, month_of(date_added))].add(object_id)
-    return _rows(tally, "sent")
+            readable[party].append(collection)
+    rows: list[dict[str, Any]] = []
+    for party in sorted(readable):
+        viewer = counterpart_viewer(party, require_evaluation=require_evaluation)
+        visible = or_(*(
+            and_(
+                StixObject.collection_id == collection.id,
+                collection_access(session, viewer, collection).clause(viewer),
+            )
+            for collection in readable[party]
+        ))  # fmt: skip
+        where = and_(
+            visible, StixObject.origin_party == own_party, StixObject.received_from.is_(None)
+        )
+        rows += _tally(session, literal(party), collections, where, StixObject.date_added, "sent")
+    return rows
 
 
 def objects_received(session: Session, own_party: str) -> list[dict[str, Any]]:
     """Objects received from peers, by originating party, pillar and month of arrival."""
-    tally: Tally = defaultdict(set)
-    for collection in _shared_collections(session):
-        rows = session.execute(
-            select(StixObject.id, StixObject.origin_party, StixObject.received_at).where(
-                StixObject.collection_id == collection.id,
-                StixObject.received_from.is_not(None),
-                StixObject.origin_party != own_party,
-            )
-        ).all()
-        for object_id, party, received_at in rows:
-            tally[(party, collection.pillar or OTHER, month_of(received_at or 0))].add(object_id)
-    return _rows(tally, "received")
+    collections = _shared_collections(session)
+    if not collections:
+        return []
+    where = and_(
+        StixObject.collection_id.in_([collection.id for collection in collections]),
+        StixObject.received_from.is_not(None),
+        StixObject.origin_party != own_party,
+    )
+    arrived = func.coalesce(StixObject.received_at, 0)
+    return _tally(session, StixObject.origin_party, collections, where, arrived, "received")
 
 
 def percentile(values: list[float], share: float) -> float:
