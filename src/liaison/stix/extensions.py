@@ -25,6 +25,9 @@ HANDLING_EXTENSION_ID = "extension-definition--9d8409e5-5026-44c3-b729-abfeb1c62
 SIGNATURE_EXTENSION_ID = "extension-definition--5f1c2e4a-8b7d-4c39-9e61-2a0d7b3f6c85"
 RFI_EXTENSION_ID = "extension-definition--dc3d5143-1030-473b-9b51-1dc0f56efb48"
 PRECURSOR_EXTENSION_ID = "extension-definition--e115d6a8-7527-4f8a-8265-58921bd277bd"
+PPRL_EXTENSION_ID = "extension-definition--cafd5b16-e5b1-402a-a64e-60d6d0df6f2e"
+FRAUD_RING_EXTENSION_ID = "extension-definition--64aa31b6-44a3-4815-b909-6a76181de627"
+PPRL_ENCODINGS_TYPE = "liaison-pprl-encodings"
 DEFINITIONS_CREATED = "2026-11-25T00:00:00.000Z"
 SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/stix-extensions.md"
 SIGNATURE_SCHEMA_URL = "https://github.com/liaison-project/liaison/blob/main/docs/federation.md"
@@ -229,6 +232,53 @@ def precursor_extension_definition() -> dict[str, Any]:
     }
 
 
+def pprl_extension_definition() -> dict[str, Any]:
+    """The published extension-definition of the new SDO that carries privacy-preserving
+    identity encodings (`liaison.stix.pprl`): hardened Bloom-filter encodings of application
+    records, the only form in which personal data crosses a border for matching."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": PPRL_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison privacy-preserving identity encodings",
+        "description": (
+            "A new SDO, liaison-pprl-encodings: one chunk of an export of keyed, hardened "
+            "Bloom-filter encodings (CLKs) of identity records, base64 in encodings_bin, with "
+            "pseudonymous positional record indexes, the encoding parameters (scheme, bits, "
+            "hardening, fields with q-gram length and hash count) and a check value of the "
+            "secret the parties share out of band; never the secret, never plaintext."
+        ),
+        "schema": SCHEMA_URL + "#liaison-pprl-encodings",
+        "version": "1.0.0",
+        "extension_types": ["new-sdo"],
+    }
+
+
+def fraud_ring_extension_definition() -> dict[str, Any]:
+    """The published extension-definition of the fraud-ring property extension of `incident`
+    (`liaison.stix.fraudring`): a suspected visa-fraud ring, its score and reasons."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": FRAUD_RING_EXTENSION_ID,
+        "created_by_ref": LIAISON_IDENTITY_ID,
+        "created": DEFINITIONS_CREATED,
+        "modified": DEFINITIONS_CREATED,
+        "name": "liaison fraud ring",
+        "description": (
+            "A suspected visa-fraud ring on a STIX incident: risk score, reasons (signal, "
+            "attribute kind, count, weight), member application ids, number of identities, "
+            "kinds of shared attribute and the span of application dates; no attribute values."
+        ),
+        "schema": SCHEMA_URL + "#liaison-fraud-ring",
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+    }
+
+
 def published_definitions() -> list[dict[str, Any]]:
     """Every STIX object liaison publishes to describe its own extensions."""
     return [
@@ -237,4 +287,6 @@ def published_definitions() -> list[dict[str, Any]]:
         signature_extension_definition(),
         rfi_extension_definition(),
         precursor_extension_definition(),
+        pprl_extension_definition(),
+        fraud_ring_extension_definition(),
     ]

@@ -15,6 +15,8 @@ from typing import Any
 
 from liaison.errors import InvalidStix, ObjectProblem
 from liaison.stix import checks as c
+from liaison.stix.fraudring import FRAUD_RING_RULES
+from liaison.stix.pprl import PPRL_RULES, PPRL_TYPES
 from liaison.stix.precursor import PRECURSOR_RULES
 from liaison.stix.rfi import RFI_RULES, RFI_TYPES
 from liaison.stix.rules import COMMON_RULES, TYPE_RULES
@@ -77,7 +79,7 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
     if problem:
         report("type", problem)
         return problems
-    spec = TYPES.get(kind) or RFI_TYPES.get(kind) or _custom_spec(obj)
+    spec = TYPES.get(kind) or RFI_TYPES.get(kind) or PPRL_TYPES.get(kind) or _custom_spec(obj)
     for name in spec.required:
         if name not in obj:
             report(name, "is required")
@@ -100,6 +102,7 @@ def validate_object(obj: object, index: int | None = None) -> list[ObjectProblem
             report(name, problem)
     if not problems:
         extra = RFI_RULES.get(kind, ()) + PRECURSOR_RULES.get(kind, ())
+        extra += PPRL_RULES.get(kind, ()) + FRAUD_RING_RULES.get(kind, ())
         for rule in COMMON_RULES + TYPE_RULES.get(kind, ()) + extra:
             rule(obj, report)
     return problems
