@@ -15,13 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from liaison import __version__
+from liaison import __version__, web
 from liaison.access.http import WWW_AUTHENTICATE
 from liaison.audit import routes as audit_routes
 from liaison.audit.log import attach_signer
 from liaison.config import Settings
 from liaison.errors import AuthenticationFailed, LiaisonError
 from liaison.exchange import grade_routes, rfi_routes, stats_routes
+from liaison.networks import routes as network_routes
 from liaison.store import withdrawal_routes
 from liaison.store.migrate import open_store
 from liaison.store.retention import run_periodically
@@ -80,6 +81,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(grade_routes.router)
     app.include_router(stats_routes.router)
     app.include_router(withdrawal_routes.router)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
+    app.include_router(network_routes.router)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:

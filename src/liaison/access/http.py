@@ -25,6 +25,7 @@ from liaison.audit.log import record
 from liaison.config import Settings
 from liaison.errors import AuthenticationFailed
 from liaison.store.database import Database
+from liaison.store.models import Principal
 
 WWW_AUTHENTICATE = 'Bearer realm="liaison", Basic realm="liaison"'
 
@@ -63,18 +64,23 @@ def authenticated(
     settings: Settings = request.app.state.settings
     try:
         with db.session() as session:
-            principal = authenticate(session, authorization)
-            role = Role(principal.role)
-            foreign = role is Role.PEER or principal.party != settings.party
-            viewer = Viewer(
-                principal.name, principal.party, peer=role is Role.PEER,
-                require_evaluation=settings.release.require_evaluation and foreign,
-            )  # fmt: skip
-            return Caller(principal.id, viewer, role)
+            return caller_of(authenticate(session, authorization), settings)
     except AuthenticationFailed as exc:
         if authorization:
             _record_failure(db, request, authorization, exc)
         raise
+
+
+def caller_of(principal: Principal, settings: Settings) -> Caller:
+    """The Caller an authenticated principal acts as: the one place its Viewer is built, for the
+    API's credentials and the web UI's session alike, so both read under the same policy."""
+    role = Role(principal.role)
+    foreign = role is Role.PEER or principal.party != settings.party
+    viewer = Viewer(
+        principal.name, principal.party, peer=role is Role.PEER,
+        require_evaluation=settings.release.require_evaluation and foreign,
+    )  # fmt: skip
+    return Caller(principal.id, viewer, role)
 
 
 def claimed_identity(authorization: str) -> str:

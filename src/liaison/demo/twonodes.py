@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import orjson
 from liaison.access.models import Role
 from liaison.access.parties import add_party, add_principal, find_principal
 from liaison.access.tokens import issue_token
+from liaison.audit.log import LOCAL_ACTOR
 from liaison.config import SETTINGS_FILE, load_settings
 from liaison.demo.data import demo_objects
 from liaison.errors import ConfigError, LiaisonError
@@ -39,6 +41,7 @@ from liaison.store.database import Database
 from liaison.store.models import Party
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
+from liaison.web.workplan import seed_workplan
 
 CREDENTIALS_FILE = "demo-credentials.json"
 STARTUP_SECONDS = 60
@@ -117,6 +120,8 @@ def _initialise(base: Path, nodes: tuple[DemoNode, DemoNode]) -> dict[str, Any]:
             credentials[node.name] = _officer(db, node)
             peer_tokens[peer.name] = _peer_token(db, peer)  # what `peer` shows us
             credentials[node.name]["collections"] = _load_pillars(db, node, peer)
+            with db.session(write=True) as session:
+                seed_workplan(session, LOCAL_ACTOR, datetime.now(UTC).date())
         finally:
             db.dispose()
     for node, peer in (nodes, nodes[::-1]):

@@ -269,3 +269,34 @@ class PeerTreeHead(Base):
     timestamp: Mapped[int] = mapped_column(BigInteger)
     signature: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class WorkplanAction(Base):
+    """One action of the bilateral work plan (the web UI's work-plan page; admins edit it)."""
+
+    __tablename__ = "workplan_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pillar: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[str | None] = mapped_column(String(10))
+    due_date: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class WorkplanMilestone(Base):
+    """A milestone of a work-plan action: what marks progress, by when, and when it was met."""
+
+    __tablename__ = "workplan_milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("workplan_actions.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[str | None] = mapped_column(String(10))
+    done_date: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[int] = mapped_column(BigInteger)
