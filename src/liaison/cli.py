@@ -22,6 +22,7 @@ from liaison.exchange.rfi_cli import rfi_app
 from liaison.exchange.stats_cli import stats_command
 from liaison.federation.cli import peer_app
 from liaison.federation.sync_cli import sync_command
+from liaison.fraud.cli import fraud_app
 from liaison.networks.cli import network_app
 from liaison.node import initialise_node
 from liaison.precursors.cli import screen_command
@@ -47,6 +48,7 @@ app.add_typer(peer_app, name="peer")
 app.add_typer(audit_app, name="audit")
 app.add_typer(rfi_app, name="rfi")
 app.add_typer(retention_app, name="retention")
+app.add_typer(fraud_app, name="fraud")
 app.add_typer(network_app, name="network")
 app.command("import")(import_command)
 app.command("export")(export_command)
