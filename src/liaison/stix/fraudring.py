@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from liaison.stix.extensions import FRAUD_RING_EXTENSION_ID
-from liaison.stix.rules import Report, Rule
+from liaison.stix.rules import Report, Rule, report_model_errors
 
 AttributeKind = Literal[
     "identity", "phone", "email", "address", "bank_account", "passport_number", "national_id",
@@ -81,9 +81,7 @@ def ring_extension_valid(obj: Mapping[str, Any], report: Report) -> None:
     try:
         ring = fraud_ring_of(obj)
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            report("extensions", f"fraud ring {where}: {error['msg']}")
+        report_model_errors(exc, report, "extensions", "fraud ring ")
         return
     if ring is not None and len(ring.application_refs) != ring.application_count:
         report("extensions", "fraud ring application_count must equal len(application_refs)")

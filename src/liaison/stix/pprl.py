@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from liaison.stix import checks as c
 from liaison.stix.extensions import PPRL_ENCODINGS_TYPE, PPRL_EXTENSION_ID
-from liaison.stix.rules import Report, Rule
+from liaison.stix.rules import Report, Rule, report_model_errors
 from liaison.stix.types import COMMON_SDO, SDO_REQUIRED, TypeSpec
 
 Hardening = Literal["balance", "xor-fold", "none"]
@@ -125,9 +125,7 @@ def encodings_valid(obj: Mapping[str, Any], report: Report) -> None:
     try:
         params = encoding_parameters(obj)
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            report("encoding", f"{where}: {error['msg']}")
+        report_model_errors(exc, report, "encoding", "")
         return
     if obj["chunk"] >= obj["chunks"]:
         report("chunk", "must be less than chunks")

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from liaison.stix.extensions import PRECURSOR_EXTENSION_ID
-from liaison.stix.rules import Report, Rule
+from liaison.stix.rules import Report, Rule, report_model_errors
 
 IncidentType = Literal["seizure", "stopped-shipment", "suspended-shipment", "suspicious-order"]
 CompanyRole = Literal[
@@ -103,9 +103,7 @@ def precursor_extension_valid(obj: Mapping[str, Any], report: Report) -> None:
     try:
         precursor_incident_of(obj)
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            report("extensions", f"precursor incident {where}: {error['msg']}")
+        report_model_errors(exc, report, "extensions", "precursor incident ")
 
 
 PRECURSOR_RULES: dict[str, tuple[Rule, ...]] = {"incident": (precursor_extension_valid,)}

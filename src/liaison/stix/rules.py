@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from liaison.stix.checks import TYPE_NAME_RE
 from liaison.stix.patterns import PatternSyntaxError, object_types, parse_pattern
 from liaison.stix.timestamps import TIMESTAMP_RE, version_key
@@ -16,6 +18,16 @@ from liaison.stix.types import COMMON_SCO, SCO_TYPES, TIMESTAMP_ORDER, TYPES
 
 Report = Callable[[str, str], None]
 Rule = Callable[[Mapping[str, Any], Report], None]
+
+
+def report_model_errors(exc: ValidationError, report: Report, field: str, label: str) -> None:
+    """Report each problem pydantic found in an extension or nested body, located by its path,
+    so a malformed liaison extension names the property that is wrong."""
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        report(field, f"{label}{where}: {error['msg']}")
+
+
 TLP_V1_LEVELS = frozenset({"white", "green", "amber", "red"})
 
 
