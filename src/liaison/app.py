@@ -23,6 +23,7 @@ from liaison.config import Settings
 from liaison.errors import AuthenticationFailed, LiaisonError
 from liaison.exchange import grade_routes, rfi_routes, stats_routes
 from liaison.networks import routes as network_routes
+from liaison.precursors import routes as precursor_routes
 from liaison.store import withdrawal_routes
 from liaison.store.migrate import open_store
 from liaison.store.retention import run_periodically
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     app.include_router(network_routes.router)
+    app.include_router(precursor_routes.router)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(_request: Request, exc: LiaisonError) -> TaxiiResponse:

@@ -42,6 +42,9 @@ def test_pivots_for_a_wanted_bound() -> None:
     assert epsilon_of(100_000, k, 0.05) <= 0.1 < epsilon_of(100_000, k - 1, 0.05)
     with pytest.raises(InvalidInput):
         pivots_for(10, 0.0, 0.05)
+    assert pivots_for(100_000, 5e-324, 0.05) == 100_000  # ε² underflows: every vertex
+    assert pivots_for(100_000, 0.1, 5e-324) == 100_000  # 2n/δ overflows: every vertex
+    assert pivots_for(0, 0.1, 0.05) == 1
 
 
 def test_dismantling_order_breaks_a_star_first() -> None:
@@ -61,6 +64,22 @@ def test_synthetic_network_is_valid_stix_with_planted_truth() -> None:
     partition = communities(network.simple, seed=1)
     truth = [planted.cells[network.stix_id(v)] for v in range(network.simple.vcount())]
     assert ig.compare_communities(partition.membership, truth, method="nmi") == pytest.approx(1.0)
+
+
+def test_default_ends_are_read_from_roles_and_regions() -> None:
+    planted = synthetic_network(seed=5, cells=2)
+    nodes = [Node(body, "drugs") for body in planted.objects]
+    network = build_network(nodes)
+    ends = service.default_ends(nodes, network)
+    assert ends == {"sources": sorted(planted.suppliers), "targets": sorted(planted.markets)}
+    cut = service.minimum_cut(network, ends["sources"], ends["targets"])
+    assert sorted(cut["cut"]) == sorted(planted.chokepoints)
+    both = {**planted.objects[0], "id": "identity--0f6c1d7e-93a4-4f0b-8d52-6c1e2b7a9d00",
+            "roles": ["chemical-supplier", "market"]}  # fmt: skip
+    hidden = [node for node in nodes if node.body["id"] != planted.suppliers[0]]
+    narrowed = service.default_ends([*nodes, Node(both, "drugs")], build_network(hidden))
+    assert planted.suppliers[0] not in narrowed["sources"]  # not a vertex: not proposed
+    assert both["id"] not in narrowed["sources"] + narrowed["targets"]
 
 
 def test_key_players_and_routes() -> None:

@@ -57,10 +57,15 @@ class Betweenness:
 
 
 def pivots_for(n: int, epsilon: float, delta: float) -> int:
-    """Pivots needed for the Hoeffding bound ε at confidence 1 − δ: ⌈ln(2n/δ)/(2ε²)⌉."""
+    """Pivots needed for the Hoeffding bound ε at confidence 1 − δ: ⌈ln(2n/δ)/(2ε²)⌉, at most
+    n (every vertex a pivot is the exact answer), even for ε or δ too small to compute with."""
     if not (0 < epsilon < 1 and 0 < delta < 1):
         raise InvalidInput("epsilon and delta must lie strictly between 0 and 1")
-    return math.ceil(math.log(2 * max(n, 1) / delta) / (2 * epsilon * epsilon))
+    vertices = max(n, 1)
+    numerator, denominator = math.log(2 * vertices / delta), 2 * epsilon * epsilon
+    if denominator == 0 or numerator >= vertices * denominator:
+        return vertices
+    return min(math.ceil(numerator / denominator), vertices)
 
 
 def epsilon_of(n: int, pivots: int, delta: float) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,6 +21,7 @@ from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
 from liaison.networks.graph import Network
 from liaison.networks.paths import DEFAULT_LIMIT
+from liaison.networks.routes import read_network, record_read
 
 network_app = typer.Typer(
     help="Trafficking-network analysis: key players, cuts, communities, routes, export.",
@@ -46,15 +47,20 @@ def _analyse(
     directory: Path | None,
     collections: list[str] | None,
     quiet: bool,
+    audited: tuple[str, Mapping[str, Any]],
     analysis: Callable[[Network], Answer],
 ) -> Answer:
-    """Build the network the node's party may see and run `analysis` on it, showing progress."""
-    with node_store(directory) as (settings, db), db.session() as session:
+    """Build the network the node's party may see and run `analysis` on it, showing progress;
+    then record the read (`audited`: the analysis's name and parameters) as the local actor."""
+    with node_store(directory) as (settings, db):
         viewer = Viewer(LOCAL_ACTOR, settings.party)
-        with _stage("reading the network…", quiet):
-            network = service.load_network(session, viewer, collections or [])
+        with db.session() as session, _stage("reading the network…", quiet):
+            read = read_network(session, viewer, collections or [])
         with _stage("analysing…", quiet):
-            return analysis(network)
+            answer = analysis(read.network)
+        name, parameters = audited
+        record_read(db, LOCAL_ACTOR, settings.party, name, read, parameters)
+        return answer
 
 
 def _stage(text: str, quiet: bool) -> AbstractContextManager[Any]:
@@ -92,7 +98,12 @@ def keyplayers_command(
     json_output: JsonOption = False,
 ) -> None:
     """Key players: degree, k-core, betweenness (exact or sampled with a bound), dismantling order."""
-    answer = _analyse(directory, collection, json_output, lambda network: service.key_players(
+    parameters = {
+        "top": top, "steps": steps, "pivots": pivots, "epsilon": epsilon, "delta": delta,
+        "seed": seed,
+    }  # fmt: skip
+    answer = _analyse(directory, collection, json_output, ("keyplayers", parameters),
+                      lambda network: service.key_players(
         network, top=top, steps=steps, pivots=pivots, epsilon=epsilon, delta=delta, seed=seed,
     ))  # fmt: skip
     if json_output:
@@ -126,9 +137,9 @@ def cut_command(
     json_output: JsonOption = False,
 ) -> None:
     """The minimum vertex cut: the fewest actors whose removal disconnects sources from targets."""
-    answer = _analyse(directory, collection, json_output, lambda network: service.minimum_cut(
-        network, service.split_ids(sources), service.split_ids(targets)
-    ))  # fmt: skip
+    ends = {"sources": service.split_ids(sources), "targets": service.split_ids(targets)}
+    answer = _analyse(directory, collection, json_output, ("cut", ends),
+                      lambda network: service.minimum_cut(network, **ends))  # fmt: skip
     if json_output:
         emit_json(answer)
         return
@@ -152,7 +163,9 @@ def communities_command(
     json_output: JsonOption = False,
 ) -> None:
     """Communities (Leiden, modularity): membership, sizes, modularity."""
-    answer = _analyse(directory, collection, json_output, lambda network: service.community_report(
+    parameters = {"resolution": resolution, "seed": seed}
+    answer = _analyse(directory, collection, json_output, ("communities", parameters),
+                      lambda network: service.community_report(
         network, resolution=resolution, seed=seed
     ))  # fmt: skip
     if json_output:
@@ -176,9 +189,9 @@ def paths_command(
     json_output: JsonOption = False,
 ) -> None:
     """The shortest supplier-to-market routes, fewest hops first."""
-    answer = _analyse(directory, collection, json_output, lambda network: service.routes(
-        network, service.split_ids(sources), service.split_ids(targets), limit
-    ))  # fmt: skip
+    ends = {"sources": service.split_ids(sources), "targets": service.split_ids(targets)}
+    answer = _analyse(directory, collection, json_output, ("paths", {**ends, "limit": limit}),
+                      lambda network: service.routes(network, **ends, limit=limit))  # fmt: skip
     if json_output:
         emit_json(answer)
         return
@@ -199,8 +212,9 @@ def export_command(
 ) -> None:
     """Write the network (directed, with labels) as GraphML or GEXF 1.3."""
     size = _analyse(
-        directory, collection, json_output, lambda network: _write(network, fmt, output)
-    )
+        directory, collection, json_output, ("export", {"format": fmt.value, "output": str(output)}),
+        lambda network: _write(network, fmt, output),
+    )  # fmt: skip
     if json_output:
         emit_json({"path": str(output), "format": fmt.value, **size})
         return

@@ -3,25 +3,39 @@
 Every answer is computed on the graph of what the caller's `Viewer` may see (the one visibility
 policy), in the collections named by `collection` query parameters (every collection the caller's
 party may read when none is named). Peer nodes read shared objects over TAXII, not here.
+
+Every answer leaves a `network.read` audit entry (the analysis, its parameters, the collections
+and how many objects it drew on, never the objects), written in a short transaction after the
+read as TAXII reads are; an answer whose entry cannot be written fails. `liaison network …`
+records the same entry through `read_network` and `record_read`, as the local actor.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from liaison.access.http import Caller, authenticated
+from liaison.access.visibility import Viewer
+from liaison.audit.log import record
 from liaison.errors import PermissionDenied
 from liaison.networks import service
 from liaison.networks.centrality import DEFAULT_DELTA
 from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
-from liaison.networks.graph import Network
+from liaison.networks.graph import Network, build_network
+from liaison.networks.load import readable_collections, visible_nodes
 from liaison.networks.paths import DEFAULT_LIMIT
+from liaison.store.collections import find_collection
 from liaison.store.database import Database
 
 router = APIRouter(prefix="/api/v1/network", tags=["network"])
+READ = "network.read"
+Answer = TypeVar("Answer")
 MEDIA_TYPES = {Format.GRAPHML: "application/graphml+xml", Format.GEXF: "application/gexf+xml"}
 
 Collections = Annotated[
@@ -44,10 +58,51 @@ def _reader(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
 ReaderDep = Annotated[Caller, Depends(_reader)]
 
 
-def _network(request: Request, caller: Caller, collection: list[str]) -> Network:
+@dataclass(frozen=True, slots=True)
+class NetworkRead:
+    """The network one viewer may see, and what it drew on: collection ids and object count."""
+
+    network: Network
+    collections: tuple[str, ...]
+    objects: int
+
+
+def read_network(session: Session, viewer: Viewer, collections: Sequence[str]) -> NetworkRead:
+    """The graph of what `viewer` may see in `collections` (every readable one when empty),
+    as `service.load_network` builds it, with what the audit entry names."""
+    nodes = visible_nodes(session, viewer, collections)
+    if collections:
+        ids = (find_collection(session, name.strip()).id for name in collections)
+    else:
+        ids = (collection.id for collection in readable_collections(session, viewer))
+    return NetworkRead(build_network(nodes), tuple(dict.fromkeys(ids)), len(nodes))
+
+
+def record_read(
+    db: Database, actor: str, party: str, analysis: str, read: NetworkRead,
+    parameters: Mapping[str, Any],
+) -> None:  # fmt: skip
+    """Append the `network.read` entry in a short transaction of its own (reads take no write
+    lock); an error here fails the read."""
+    with db.session(write=True) as session:
+        record(session, READ, actor, {
+            "analysis": analysis, "party": party, "collections": list(read.collections),
+            "objects": read.objects, "vertices": read.network.directed.vcount(),
+            "parameters": dict(parameters),
+        })  # fmt: skip
+
+
+def _answer(
+    request: Request, caller: Caller, collection: list[str], analysis: str,
+    parameters: Mapping[str, Any], run: Callable[[Network], Answer],
+) -> Answer:  # fmt: skip
+    """Read the caller's network, run the analysis on it, record the read, return the answer."""
     db: Database = request.app.state.db
     with db.session() as session:
-        return service.load_network(session, caller.viewer, collection)
+        read = read_network(session, caller.viewer, collection)
+    answer = run(read.network)
+    record_read(db, caller.viewer.name, caller.viewer.party, analysis, read, parameters)
+    return answer
 
 
 @router.get("/keyplayers", summary="Key players: degree, k-core, betweenness, dismantling order")
@@ -64,9 +119,19 @@ def get_keyplayers(
 ) -> dict[str, Any]:
     """The top vertices by betweenness (exact, or sampled with its error bound), their degree
     and k-core, and a greedy dismantling order with the largest component after each removal."""
-    network = _network(request, caller, collection)
-    return service.key_players(
-        network, top=top, steps=steps, pivots=pivots, epsilon=epsilon, delta=delta, seed=seed
+    parameters = {
+        "top": top, "steps": steps, "pivots": pivots, "epsilon": epsilon, "delta": delta,
+        "seed": seed,
+    }  # fmt: skip
+    return _answer(
+        request,
+        caller,
+        collection,
+        "keyplayers",
+        parameters,
+        lambda network: service.key_players(
+            network, top=top, steps=steps, pivots=pivots, epsilon=epsilon, delta=delta, seed=seed
+        ),
     )
 
 
@@ -79,8 +144,15 @@ def get_cut(
     collection: Collections = [],  # noqa: B006 - FastAPI copies defaults per request
 ) -> dict[str, Any]:
     """The fewest actors whose removal disconnects every source from every target (`cut`)."""
-    network = _network(request, caller, collection)
-    return service.minimum_cut(network, service.split_ids(sources), service.split_ids(targets))
+    ends = {"sources": service.split_ids(sources), "targets": service.split_ids(targets)}
+    return _answer(
+        request,
+        caller,
+        collection,
+        "cut",
+        ends,
+        lambda network: service.minimum_cut(network, **ends),
+    )
 
 
 @router.get("/communities", summary="Communities (Leiden, modularity)")
@@ -92,8 +164,15 @@ def get_communities(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Each community's members, the sizes and the partition's modularity."""
-    network = _network(request, caller, collection)
-    return service.community_report(network, resolution=resolution, seed=seed)
+    parameters = {"resolution": resolution, "seed": seed}
+    return _answer(
+        request,
+        caller,
+        collection,
+        "communities",
+        parameters,
+        lambda network: service.community_report(network, resolution=resolution, seed=seed),
+    )
 
 
 @router.get("/paths", summary="Shortest supplier-to-market routes")
@@ -106,8 +185,15 @@ def get_paths(
     limit: Annotated[int, Query(ge=1, le=1_000)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """The `limit` shortest routes from any source to any target, fewest hops first."""
-    network = _network(request, caller, collection)
-    return service.routes(network, service.split_ids(sources), service.split_ids(targets), limit)
+    ends = {"sources": service.split_ids(sources), "targets": service.split_ids(targets)}
+    return _answer(
+        request,
+        caller,
+        collection,
+        "paths",
+        {**ends, "limit": limit},
+        lambda network: service.routes(network, **ends, limit=limit),
+    )
 
 
 @router.get("/export", summary="The network as GraphML or GEXF 1.3")
@@ -118,5 +204,12 @@ def get_export(
     collection: Collections = [],  # noqa: B006 - FastAPI copies defaults per request
 ) -> Response:
     """The directed network with vertex and edge labels, as an XML document."""
-    network = _network(request, caller, collection)
-    return Response(export_network(network, format), media_type=MEDIA_TYPES[format])
+    document = _answer(
+        request,
+        caller,
+        collection,
+        "export",
+        {"format": format.value},
+        lambda network: export_network(network, format),
+    )
+    return Response(document, media_type=MEDIA_TYPES[format])

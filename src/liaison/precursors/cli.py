@@ -8,10 +8,8 @@ only after the whole file was screened, in one transaction, so a bad file stores
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
-from datetime import time as day_time
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,52 +22,21 @@ from liaison.audit.log import LOCAL_ACTOR
 from liaison.console import DirOption, JsonOption, emit_json, node_store, stderr, stdout
 from liaison.errors import InvalidInput
 from liaison.precursors.companies import linked_companies
-from liaison.precursors.incidents import Marking
 from liaison.precursors.reference import load_reference
 from liaison.precursors.screen import Screener, ScreenResult
-from liaison.precursors.share import SharedIncidents, share_incidents
+from liaison.precursors.share import (
+    SharedIncidents,
+    incident_type_of,
+    marking_of,
+    share_incidents,
+)
 from liaison.precursors.shipments import FORMATS, Shipment, read_shipments
-from liaison.stix.extensions import Handling
-from liaison.stix.precursor import IncidentType
-from liaison.stix.timestamps import format_timestamp, micros_to_timestamp, parse_timestamp_micros
-from liaison.stix.tlp import parse_tlp
 from liaison.store.objects import Origin
 
 TABLE_ROWS = 1000
 """At most this many records are shown in the table; `--json` prints every one."""
 TABLE_WIDTH = 200
 PROGRESS_EVERY = 5_000
-
-
-def _retain_until(text: str | None) -> str | None:
-    """`YYYY-MM-DD` (the end of that day, UTC) or an RFC 3339 timestamp, as a STIX timestamp."""
-    if text is None:
-        return None
-    try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        try:
-            return micros_to_timestamp(parse_timestamp_micros(text.strip()))
-        except ValueError:
-            raise InvalidInput(
-                f"--retain-until '{text}' is neither YYYY-MM-DD nor a timestamp"
-            ) from None
-    return format_timestamp(datetime.combine(day.date(), day_time.max, tzinfo=UTC))
-
-
-def _marking(
-    tlp: str, releasable_to: list[str] | None, purpose: str | None, legal_basis: str | None,
-    retain_until: str | None,
-) -> Marking:  # fmt: skip
-    try:
-        level = parse_tlp(tlp)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    handling = Handling(
-        releasable_to=sorted(set(releasable_to or ())), purpose=purpose, legal_basis=legal_basis,
-        retain_until=_retain_until(retain_until),
-    )  # fmt: skip
-    return Marking(level, handling)
 
 
 def _table(rows: list[ScreenResult]) -> Table:
@@ -82,14 +49,6 @@ def _table(rows: list[ScreenResult]) -> Table:
             escape("; ".join(f"{r.code}: {r.detail}" for r in result.reasons)),
         )  # fmt: skip
     return table
-
-
-def _incident_type(value: str) -> IncidentType:
-    allowed: tuple[IncidentType, ...] = get_args(IncidentType)
-    for kind in allowed:
-        if kind == value:
-            return kind
-    raise InvalidInput(f"unknown incident type '{value}': use one of {', '.join(allowed)}")
 
 
 def screen_command(
@@ -131,8 +90,8 @@ def screen_command(
     (one JSON line each with --json); with --share, store precursor incidents for peers."""
     if share and not collection:
         raise InvalidInput("--share needs --collection")
-    kind = _incident_type(incident_type)
-    marking = _marking(tlp, releasable_to, purpose, legal_basis, retain_until) if share else None
+    kind = incident_type_of(incident_type)
+    marking = marking_of(tlp, releasable_to, purpose, legal_basis, retain_until) if share else None
     reference = load_reference()
     with node_store(directory) as (settings, db):
         with db.session() as session:

@@ -1,20 +1,33 @@
-"""`liaison screen --share`: flagged records stored as precursor incidents, in one transaction
-with one audit entry, ready for peers to pull (the federation layer signs them on the way out)."""
+"""`liaison screen --share` and `POST /api/v1/screen?share=true`: flagged records stored as
+precursor incidents, in one transaction with one audit entry, ready for peers to pull (the
+federation layer signs them on the way out). `marking_of` and `incident_type_of` read the options
+both front doors take."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from datetime import time as day_time
+from typing import get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.audit.log import LOCAL_ACTOR, record
+from liaison.errors import InvalidInput
 from liaison.precursors.incidents import Marking, company_identity, incident_objects
 from liaison.precursors.screen import ScreenResult
 from liaison.precursors.shipments import Shipment
+from liaison.stix.extensions import Handling
 from liaison.stix.precursor import IncidentType
-from liaison.stix.timestamps import micros_to_timestamp, now_micros
+from liaison.stix.timestamps import (
+    format_timestamp,
+    micros_to_timestamp,
+    now_micros,
+    parse_timestamp_micros,
+)
+from liaison.stix.tlp import parse_tlp
 from liaison.store.collections import find_collection
 from liaison.store.models import StixObject
 from liaison.store.objects import Origin, add_objects
@@ -32,6 +45,47 @@ class SharedIncidents:
     added: int
 
 
+def retain_until_of(text: str | None) -> str | None:
+    """`YYYY-MM-DD` (the end of that day, UTC) or an RFC 3339 timestamp, as a STIX timestamp."""
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        try:
+            return micros_to_timestamp(parse_timestamp_micros(text.strip()))
+        except ValueError:
+            raise InvalidInput(
+                f"retain-until '{text}' is neither YYYY-MM-DD nor a timestamp"
+            ) from None
+    return format_timestamp(datetime.combine(day.date(), day_time.max, tzinfo=UTC))
+
+
+def marking_of(
+    tlp: str, releasable_to: Sequence[str] | None, purpose: str | None, legal_basis: str | None,
+    retain_until: str | None,
+) -> Marking:  # fmt: skip
+    """The TLP marking and handling extension of shared incidents, or InvalidInput."""
+    try:
+        level = parse_tlp(tlp)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    handling = Handling(
+        releasable_to=sorted(set(releasable_to or ())), purpose=purpose, legal_basis=legal_basis,
+        retain_until=retain_until_of(retain_until),
+    )  # fmt: skip
+    return Marking(level, handling)
+
+
+def incident_type_of(value: str) -> IncidentType:
+    """The incident type named `value`, or InvalidInput listing the allowed ones."""
+    allowed: tuple[IncidentType, ...] = get_args(IncidentType)
+    for kind in allowed:
+        if kind == value:
+            return kind
+    raise InvalidInput(f"unknown incident type '{value}': use one of {', '.join(allowed)}")
+
+
 def share_incidents(
     session: Session,
     flagged: Sequence[tuple[Shipment, ScreenResult]],
@@ -41,9 +95,10 @@ def share_incidents(
     marking: Marking,
     incident_type: IncidentType,
     reference_version: str,
+    actor: str = LOCAL_ACTOR,
 ) -> SharedIncidents:
     """Store an incident per flagged record, and the company identities not yet in the
-    collection, within the session's transaction; record one audit entry."""
+    collection, within the session's transaction; record one audit entry by `actor`."""
     collection = find_collection(session, collection_name)
     timestamp = micros_to_timestamp(now_micros())
     incidents, names = [], []
@@ -70,7 +125,7 @@ def share_incidents(
     batch += incidents
     added = add_objects(session, collection, batch, origin=origin)
     ids = [incident["id"] for incident in incidents]
-    record(session, SHARED, LOCAL_ACTOR, {
+    record(session, SHARED, actor, {
         "collection": collection.id, "incidents": ids, "objects": len(batch),
         "added": added.added, "tlp": marking.tlp.value,
         "releasable_to": marking.handling.releasable_to, "purpose": marking.handling.purpose,

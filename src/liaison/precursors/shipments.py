@@ -104,6 +104,15 @@ def _unknown(names: Any, where: str) -> None:
         )
 
 
+def record_of(fields: Any, where: str) -> Shipment:
+    """A `Shipment` from one parsed JSON record (an object of known columns); `where` prefixes
+    every error."""
+    if not isinstance(fields, dict):
+        raise InvalidInput(f"{where}: a record must be a JSON object")
+    _unknown(fields, where)
+    return make_shipment(fields, where)
+
+
 def _csv_records(stream: IO[str], name: str) -> Iterator[Shipment]:
     reader = csv.reader(stream)
     header = next(reader, None)
@@ -133,10 +142,7 @@ def _jsonl_records(stream: IO[str], name: str) -> Iterator[Shipment]:
             fields = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             raise InvalidInput(f"{where}: not JSON: {exc}") from None
-        if not isinstance(fields, dict):
-            raise InvalidInput(f"{where}: a record must be a JSON object")
-        _unknown(fields, where)
-        yield make_shipment(fields, where)
+        yield record_of(fields, where)
 
 
 def detect_format(path: Path) -> str:
