@@ -10,7 +10,7 @@ PORT_BASE ?= 8600
 $(BIN)/liaison: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[fraud]'
 	@touch $@
 
 $(VENV)/.dev: $(BIN)/liaison

@@ -15,7 +15,7 @@ from liaison.access.visibility import Viewer
 from liaison.audit.log import LOCAL_ACTOR
 from liaison.config import load_settings
 from liaison.errors import StoreUnavailable
-from liaison.networks import routes
+from liaison.networks import reads
 from liaison.networks.load import visible_nodes
 from liaison.store.collections import find_collection
 from liaison.store.database import Database
@@ -31,9 +31,7 @@ __all__ = ["api", "node"]
 def _entries(db: Database) -> list[dict[str, Any]]:
     with db.session() as session:
         rows = session.scalars(
-            select(AuditEntry.entry)
-            .where(AuditEntry.kind == routes.READ)
-            .order_by(AuditEntry.index)
+            select(AuditEntry.entry).where(AuditEntry.kind == reads.READ).order_by(AuditEntry.index)
         )
         return [json.loads(text) for text in rows]
 
@@ -61,7 +59,7 @@ def test_each_api_answer_records_one_entry(
         assert response.status_code == 200, response.text
     entries = _entries(db)
     assert [(e["kind"], e["actor"], e["details"]["analysis"]) for e in entries] == [
-        (routes.READ, "anna", analysis) for analysis, _ in asked
+        (reads.READ, "anna", analysis) for analysis, _ in asked
     ]
     drugs, objects = _drugs(db, Viewer("anna", "ca"))
     for entry in entries:
@@ -101,7 +99,7 @@ def test_a_read_whose_entry_cannot_be_written_fails(
     def unavailable(*_args: Any) -> int:
         raise StoreUnavailable("the audit log cannot be written")
 
-    monkeypatch.setattr(routes, "record", unavailable)
+    monkeypatch.setattr(reads, "record", unavailable)
     headers = {"Authorization": f"Bearer {tokens['anna']}"}
     response = client.get("/api/v1/network/communities", headers=headers)
     assert response.status_code == 503

@@ -21,7 +21,7 @@ from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
 from liaison.networks.graph import Network
 from liaison.networks.paths import DEFAULT_LIMIT
-from liaison.networks.routes import read_network, record_read
+from liaison.networks.reads import read_network, record_read
 
 network_app = typer.Typer(
     help="Trafficking-network analysis: key players, cuts, communities, routes, export.",

@@ -6,35 +6,29 @@ party may read when none is named). Peer nodes read shared objects over TAXII, n
 
 Every answer leaves a `network.read` audit entry (the analysis, its parameters, the collections
 and how many objects it drew on, never the objects), written in a short transaction after the
-read as TAXII reads are; an answer whose entry cannot be written fails. `liaison network …`
-records the same entry through `read_network` and `record_read`, as the local actor.
+read as TAXII reads are; an answer whose entry cannot be written fails (`liaison.networks.reads`,
+which `liaison network …` and the web UI's network view use too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from liaison.access.http import Caller, authenticated
-from liaison.access.visibility import Viewer
-from liaison.audit.log import record
 from liaison.errors import PermissionDenied
 from liaison.networks import service
 from liaison.networks.centrality import DEFAULT_DELTA
 from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
-from liaison.networks.graph import Network, build_network
-from liaison.networks.load import readable_collections, visible_nodes
+from liaison.networks.graph import Network
 from liaison.networks.paths import DEFAULT_LIMIT
-from liaison.store.collections import find_collection
+from liaison.networks.reads import read_network, record_read
 from liaison.store.database import Database
 
 router = APIRouter(prefix="/api/v1/network", tags=["network"])
-READ = "network.read"
 Answer = TypeVar("Answer")
 MEDIA_TYPES = {Format.GRAPHML: "application/graphml+xml", Format.GEXF: "application/gexf+xml"}
 
@@ -56,40 +50,6 @@ def _reader(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
 
 
 ReaderDep = Annotated[Caller, Depends(_reader)]
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkRead:
-    """The network one viewer may see, and what it drew on: collection ids and object count."""
-
-    network: Network
-    collections: tuple[str, ...]
-    objects: int
-
-
-def read_network(session: Session, viewer: Viewer, collections: Sequence[str]) -> NetworkRead:
-    """The graph of what `viewer` may see in `collections` (every readable one when empty),
-    as `service.load_network` builds it, with what the audit entry names."""
-    nodes = visible_nodes(session, viewer, collections)
-    if collections:
-        ids = (find_collection(session, name.strip()).id for name in collections)
-    else:
-        ids = (collection.id for collection in readable_collections(session, viewer))
-    return NetworkRead(build_network(nodes), tuple(dict.fromkeys(ids)), len(nodes))
-
-
-def record_read(
-    db: Database, actor: str, party: str, analysis: str, read: NetworkRead,
-    parameters: Mapping[str, Any],
-) -> None:  # fmt: skip
-    """Append the `network.read` entry in a short transaction of its own (reads take no write
-    lock); an error here fails the read."""
-    with db.session(write=True) as session:
-        record(session, READ, actor, {
-            "analysis": analysis, "party": party, "collections": list(read.collections),
-            "objects": read.objects, "vertices": read.network.directed.vcount(),
-            "parameters": dict(parameters),
-        })  # fmt: skip
 
 
 def _answer(

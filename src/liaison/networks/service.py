@@ -8,7 +8,7 @@ exist or is hidden from the viewer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,17 +18,60 @@ from liaison.networks.centrality import DEFAULT_DELTA, betweenness, coreness, de
 from liaison.networks.communities import communities
 from liaison.networks.cut import minimum_vertex_cut
 from liaison.networks.dismantle import DEFAULT_STEPS, dismantling_order, largest_component
-from liaison.networks.graph import Network, build_network
+from liaison.networks.graph import Network, Node, build_network
 from liaison.networks.load import visible_nodes
 from liaison.networks.paths import DEFAULT_LIMIT, shortest_routes
 
 DEFAULT_TOP = 20
 HEURISTIC = "adaptive highest degree"
+SUPPLIER_ROLES = frozenset({"chemical-supplier", "supplier"})
+"""STIX identity `roles` that make an identity a default source (supplier) of a cut."""
+MARKET_ROLES = frozenset({"market", "distributor"})
+"""STIX identity `roles` that make an identity a default target (market) of a cut."""
+MARKET_REGIONS = frozenset({"northern-america"})
+"""STIX location `region`s that make a location a default target (market) of a cut."""
 
 
 def load_network(session: Session, viewer: Viewer, collections: Sequence[str]) -> Network:
     """The graph of what `viewer` may see in `collections` (every readable one when empty)."""
     return build_network(visible_nodes(session, viewer, collections))
+
+
+def load_network_and_ends(
+    session: Session, viewer: Viewer, collections: Sequence[str]
+) -> tuple[Network, dict[str, list[str]]]:
+    """The graph of what `viewer` may see in `collections`, and its proposed default sources
+    and targets (`default_ends`), from one read of the objects."""
+    nodes = visible_nodes(session, viewer, collections)
+    network = build_network(nodes)
+    return network, default_ends(nodes, network)
+
+
+def _roles(body: Mapping[str, Any]) -> set[str]:
+    roles = body.get("roles")
+    return {str(role).lower() for role in roles} if isinstance(roles, list) else set()
+
+
+def default_ends(nodes: Iterable[Node], network: Network) -> dict[str, list[str]]:
+    """Default sources and targets of a supplier-to-market cut, read from the objects alone:
+    identities whose STIX `roles` name a supplier (`SUPPLIER_ROLES`), and identities whose roles
+    name a market or locations in a market region (`MARKET_ROLES`, `MARKET_REGIONS`). Only
+    vertices of `network` are proposed, sorted by id; an object matching both is left out, so
+    the proposal is always a valid pair of sets for `minimum_cut`."""
+    sources: set[str] = set()
+    targets: set[str] = set()
+    for node in nodes:
+        body, stix_id = node.body, str(node.body.get("id", ""))
+        if stix_id not in network.index:
+            continue
+        roles = _roles(body) if body.get("type") == "identity" else set()
+        if roles & SUPPLIER_ROLES:
+            sources.add(stix_id)
+        if roles & MARKET_ROLES or (
+            body.get("type") == "location" and body.get("region") in MARKET_REGIONS
+        ):
+            targets.add(stix_id)
+    return {"sources": sorted(sources - targets), "targets": sorted(targets - sources)}
 
 
 def split_ids(values: Iterable[str]) -> list[str]:

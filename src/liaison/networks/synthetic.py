@@ -8,7 +8,10 @@ the broker. Hubs of neighbouring cells share a shipping lane and neighbouring ma
 the cells touch, but every supplier-to-market route runs through a broker or a forwarder: the
 chokepoints are the unique minimum vertex cut (each has direct links to suppliers and to three
 front companies that each reach a market, so any other cut is larger), and the cells are the
-planted communities. Every name is invented; identifiers are UUIDv5 of the seed and a name, so
+planted communities. Every organisation names its role in STIX `roles` (`chemical-supplier`,
+`broker`, `freight-forwarder`, `front-company`, `importer`) and markets are locations in region
+`northern-america`, so the sources and targets can be told from the objects themselves
+(`liaison.networks.service.default_ends`). Every name is invented; identifiers are UUIDv5 of the seed and a name, so
 the same seed gives the same objects.
 """
 
@@ -27,6 +30,10 @@ CREATED = "2026-10-05T08:00:00.000Z"
 _SYLLABLES = ("zel", "vor", "ka", "tri", "mon", "dra", "qui", "sel", "bra", "no", "lu", "fen",
               "tor", "ix", "pa", "ren", "ul", "sha", "vek", "or")  # fmt: skip
 _ASIA = ("eastern-asia", "south-eastern-asia", "southern-asia")
+SUPPLIER_ROLE = "chemical-supplier"
+"""The STIX identity `roles` value of a chemical supplier (a source of the network)."""
+MARKET_REGION = "northern-america"
+"""The STIX location `region` of a market (a target of the network)."""
 
 
 @dataclass
@@ -73,9 +80,10 @@ class _Builder:
                  target_ref=target)  # fmt: skip
 
     def organisation(self, key: str, cell: int, suffix: str, role: str) -> str:
-        """An organisation identity with a synthetic name and a description of its role."""
+        """An organisation identity with a synthetic name, its role (STIX `roles`, e.g.
+        `chemical-supplier`) and a description of it."""
         return self.add("identity", key, cell, name=self.name(suffix), identity_class="organization",
-                        description=f"Synthetic {role}.")  # fmt: skip
+                        roles=[role.replace(" ", "-")], description=f"Synthetic {role}.")  # fmt: skip
 
     def place(self, key: str, cell: int, suffix: str, region: str) -> str:
         """A location in `region` with a synthetic name."""
@@ -96,7 +104,7 @@ def _cell(builder: _Builder, cell: int, suppliers: int) -> tuple[str, list[str]]
               for i in range(3)]  # fmt: skip
     importers = [builder.organisation(f"{tag}/importer{i}", cell, "Imports Inc.", "importer")
                  for i in range(2)]  # fmt: skip
-    markets = [builder.place(f"{tag}/market{i}", cell, "Market", "northern-america")
+    markets = [builder.place(f"{tag}/market{i}", cell, "Market", MARKET_REGION)
                for i in range(2)]  # fmt: skip
     for number, supplier in enumerate(sources):
         builder.link(supplier, "related-to", sources[(number + 1) % len(sources)])

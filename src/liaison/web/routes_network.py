@@ -1,67 +1,73 @@
-"""The network view: a trafficking network drawn with its key players and, for a chosen
-supplier and market, the minimum cut highlighted; computed by `liaison.networks` on what the
-signed-in principal may see (the API's `/api/v1/network/…` answers, as pages)."""
+"""The network view: a trafficking network drawn interactively (cytoscape.js) with its key
+players and the minimum cut between a set of suppliers and a set of markets highlighted; computed
+by `liaison.networks` on what the signed-in principal may see (the API's `/api/v1/network/…`
+answers, as a page and as the drawing's JSON)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
+import orjson
 from fastapi import Query, Request, Response
 
-from liaison.errors import LiaisonError
-from liaison.networks import service
-from liaison.networks.graph import Network
+from liaison.networks.reads import NetworkRead, record_read
 from liaison.store.database import Database
-from liaison.web.network_view import draw
+from liaison.web.network_view import NetworkView, graph_elements, network_view
 from liaison.web.objects import readable
-from liaison.web.pages import render
+from liaison.web.pages import SECURITY_HEADERS, render
 from liaison.web.routing import web_router
 from liaison.web.session import SignedIn
 
 router = web_router()
-KEY_PLAYERS = 5
+Collection = Annotated[str, Query(max_length=200)]
+Ends = Annotated[list[str], Query(description="STIX ids (repeatable; default: proposed).")]
 
 
-def _choices(network: Network) -> list[dict[str, str]]:
-    described = (network.describe(v) for v in range(network.directed.vcount()))
-    return sorted(
-        (d for d in described if d["type"] not in ("relationship", "sighting")),
-        key=lambda d: (d["name"] or d["type"]).lower(),
-    )
-
-
-def _cut(network: Network, source: str, target: str) -> tuple[dict[str, Any] | None, str | None]:
-    if not (source and target):
-        return None, None
-    try:
-        return service.minimum_cut(network, [source], [target]), None
-    except LiaisonError as exc:
-        return None, exc.message
+def _view(
+    request: Request, user: SignedIn, collection: str, source: list[str], target: list[str]
+) -> tuple[NetworkView, list[str]]:
+    """The view for the signed-in principal; its read is audited as the API's are."""
+    db: Database = request.app.state.db
+    viewer = user.caller.viewer
+    with db.session() as session:
+        readable_here = [access.collection for access in readable(session, viewer)]
+        view = network_view(session, viewer, collection, source, target)
+        ids = tuple(c.id for c in readable_here if not collection or collection in (c.name, c.id))
+    vertices = view.network.directed.vcount()
+    read = NetworkRead(view.network, ids, vertices)
+    parameters = {"collection": collection, "sources": view.sources, "targets": view.targets}
+    record_read(db, viewer.name, viewer.party, "web-view", read, parameters)
+    return view, [c.name for c in readable_here]
 
 
 @router.get("/network")
 def network_page(
     request: Request,
     user: SignedIn,
-    collection: Annotated[str, Query(max_length=200)] = "",
-    source: Annotated[str, Query(max_length=300)] = "",
-    target: Annotated[str, Query(max_length=300)] = "",
+    collection: Collection = "",
+    source: Ends = [],  # noqa: B006 - FastAPI copies defaults per request
+    target: Ends = [],  # noqa: B006
 ) -> Response:
     """The network of a collection (default: all readable), key players and the cut."""
-    db: Database = request.app.state.db
-    viewer = user.caller.viewer
-    with db.session() as session:
-        collections = [a.collection.name for a in readable(session, viewer)]
-        network = service.load_network(session, viewer, [collection] if collection else [])
-    players = service.key_players(network, top=KEY_PLAYERS, steps=0)["players"]
-    cut, problem = _cut(network, source, target)
-    marks = {
-        "key": {p["id"] for p in players}, "source": {source}, "target": {target},
-        "cut": set(cut["cut"]) if cut else set(),
-    }  # fmt: skip
+    view, collections = _view(request, user, collection, source, target)
     context = {
-        "collections": collections, "selected": {"collection": collection, "source": source,
-        "target": target}, "choices": _choices(network), "players": players, "cut": cut,
-        "problem": problem, "drawing": draw(network, marks),
+        "collections": collections, "collection": collection, "view": view,
+        "sources": set(view.sources), "targets": set(view.targets),
+        "graph_url": f"/network/graph?{request.url.query}",
     }  # fmt: skip
     return render(request, "network.html", context, user=user)
+
+
+@router.get("/network/graph")
+def network_graph(
+    request: Request,
+    user: SignedIn,
+    collection: Collection = "",
+    source: Ends = [],  # noqa: B006 - FastAPI copies defaults per request
+    target: Ends = [],  # noqa: B006
+) -> Response:
+    """The page's network as cytoscape.js elements (JSON), for the interactive drawing."""
+    view, _ = _view(request, user, collection, source, target)
+    return Response(
+        orjson.dumps(graph_elements(view)), media_type="application/json", headers=SECURITY_HEADERS
+    )
