@@ -16,10 +16,20 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from liaison.config import load_settings
-from liaison.demo.data import node_identity, stix_id
+from liaison.demo.data import node_identity
+from liaison.demo.pillars import RINGS, demo_network, screened_incident
+from liaison.stix.extensions import PRECURSOR_EXTENSION_ID
 from liaison.store.database import Database
 from liaison.store.models import StixObject
-from tests.e2e.web_support import Demo, check_page, chromium, new_page, running_demo, sign_in
+from tests.e2e.web_support import (
+    Demo,
+    check_accessibility,
+    check_page,
+    chromium,
+    new_page,
+    running_demo,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 ARRIVAL_MS = 10_000
@@ -191,23 +201,81 @@ def test_audit_and_work_plan_pages(browser: Browser, demo: Demo) -> None:
     page.context.close()
 
 
-def test_network_view_highlights_the_cut(browser: Browser, demo: Demo) -> None:
-    page = _officer(browser, demo, "ottawa")
-    page.goto(f"{demo.url('ottawa')}/network?collection=drugs")
-    author = node_identity("ottawa", "ca")["id"]  # the demo's Ottawa objects, not New Delhi's
-    page.select_option("#n-source", value=stix_id("identity", f"{author}/supplier/lotus"))
-    page.select_option("#n-target", value=stix_id("identity", f"{author}/broker/harbour"))
-    page.click("form.filters button[type=submit]")
-    expect(page.locator("#cut-summary")).to_contain_text("Removing 1 actor")
-    expect(page.locator("svg.network circle.role-cut")).to_have_count(1)
-    expect(page.locator("li.cut-actor")).to_contain_text("Mislabelled 4-piperidone shipment")
-    check_page(page, "network")
-    page.context.close()
+def _planted_cut() -> set[str]:
+    """The names of the demo network's planted chokepoints (its unique minimum cut)."""
+    network = demo_network()
+    names = {obj["id"]: obj.get("name") for obj in network.objects}
+    return {names[stix_id] for stix_id in network.chokepoints}
 
 
-def test_fraud_rings_page_is_accessible(browser: Browser, demo: Demo) -> None:
-    page = _officer(browser, demo, "new-delhi")
-    page.goto(f"{demo.url('new-delhi')}/fraud-rings")
-    expect(page.locator("h1")).to_have_text("Suspected visa-fraud rings")
-    check_page(page, "fraud-rings")
-    page.context.close()
+def _open_network(page: Page, base_url: str, cut_size: int) -> None:
+    """Open the drugs network, reloading until sync brought the whole cut, and wait for the
+    drawing (cytoscape has drawn when the canvas says so)."""
+    for _ in range(100):
+        page.goto(f"{base_url}/network?collection=drugs")
+        if page.locator("#cut-list li.cut-actor").count() == cut_size:
+            break
+        page.wait_for_timeout(200)
+    expect(page.locator("#network-canvas")).to_have_attribute("data-state", "drawn")
+
+
+def _drawn(page: Page, selector: str) -> int:
+    count: int = page.evaluate(f"window.liaisonNetwork.nodes({selector!r}).length")
+    return count
+
+
+def test_network_view_draws_the_planted_cut_on_both_nodes(browser: Browser, demo: Demo) -> None:
+    planted = _planted_cut()
+    delhi_author = node_identity("new-delhi", "in")["id"]
+    shipment = screened_incident("new-delhi", delhi_author, ["in", "ca"])
+    incident = shipment["id"]
+    companies = shipment["extensions"][PRECURSOR_EXTENSION_ID]["companies"]
+    for node in ("ottawa", "new-delhi"):
+        page = _officer(browser, demo, node)
+        _open_network(page, demo.url(node), len(planted))
+        shown = page.locator("#cut-list li.cut-actor a").all_inner_texts()
+        assert set(shown) == planted and len(shown) == len(planted)
+        expect(page.locator("#cut-summary")).to_contain_text(f"Removing {len(planted)} actors")
+        assert _drawn(page, ".cut") == len(planted)
+        assert (
+            _drawn(page, "node") > 50
+            and _drawn(page, ".source") > 0
+            and _drawn(page, ".target") > 0
+        )
+        # New Delhi's stopped shipment joins Ottawa's supplier and broker in one graph.
+        for _ in range(100):
+            if page.evaluate(f"window.liaisonNetwork.getElementById({incident!r}).length"):
+                break
+            _open_network(page, demo.url(node), len(planted))
+        degree = page.evaluate(f"window.liaisonNetwork.getElementById({incident!r}).degree()")
+        assert degree == len(companies)  # both companies are Ottawa's network's vertices
+        if node == "ottawa":
+            check_page(page, "network")
+            page.evaluate(f"window.liaisonNetwork.getElementById({incident!r}).emit('tap')")
+            page.wait_for_url(f"{demo.url(node)}/objects/{incident}")
+        else:
+            check_accessibility(page, "network (new-delhi)")
+        page.context.close()
+
+
+def test_fraud_rings_shared_by_new_delhi_are_listed_on_both_nodes(
+    browser: Browser, demo: Demo
+) -> None:
+    for node in ("new-delhi", "ottawa"):
+        page = _officer(browser, demo, node)
+        rings = page.locator("section.ring")
+        for _ in range(100):
+            page.goto(f"{demo.url(node)}/fraud-rings")
+            if rings.count() == RINGS:
+                break
+            page.wait_for_timeout(200)
+        expect(page.locator("h1")).to_have_text("Suspected visa-fraud rings")
+        expect(rings).to_have_count(RINGS)
+        for ring in rings.all():
+            expect(ring).to_contain_text("from new-delhi (in)")
+            assert ring.locator("ul.reasons li").count() > 0
+        if node == "new-delhi":
+            check_page(page, "fraud-rings")
+        else:
+            check_accessibility(page, "fraud-rings (ottawa)")
+        page.context.close()

@@ -108,10 +108,15 @@ def sign_in(page: Page, base_url: str, user: str, password: str) -> None:
     page.wait_for_url(f"{base_url}/feed")
 
 
-def check_page(page: Page, name: str) -> None:
-    """Run axe-core on the page (no serious or critical violation) and save its screenshot."""
+def check_accessibility(page: Page, name: str) -> None:
+    """Run axe-core on the page: no serious or critical violation."""
     violations = page.evaluate(_AXE_RUN)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert blocking == [], f"{name}: {blocking}"
+
+
+def check_page(page: Page, name: str) -> None:
+    """`check_accessibility`, then save the page's screenshot as docs/screenshots/NAME.png."""
+    check_accessibility(page, name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -10,30 +10,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from liaison.stix.extensions import HANDLING_EXTENSION_ID, Evaluation, Handling, HandlingCode
+from liaison.demo import pillars
+from liaison.demo.handling import CREATED, handling_extension
 from liaison.stix.tlp import Tlp
 
 NAMESPACE = uuid.UUID("18b2e72f-8354-41eb-9841-43438ba9311b")
-CREATED = "2026-11-02T09:30:00.000Z"
 PILLAR_COLLECTIONS = ("drugs", "cyber", "immigration-fraud")
+NEW_DELHI_PARTY = "in"
 
 
 def stix_id(kind: str, name: str) -> str:
     """A deterministic identifier for a demo object."""
     return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}/{name}')}"
-
-
-def _handling(purpose: str, legal_basis: str, releasable_to: list[str]) -> dict[str, Any]:
-    handling = Handling(
-        releasable_to=releasable_to,
-        purpose=purpose,
-        legal_basis=legal_basis,
-        handling_codes=[HandlingCode.CRIME_PREVENTION_ONLY, HandlingCode.NO_ONWARD_DISSEMINATION],
-        caveats=["Lead only: corroborate before operational use."],
-        retain_until="2028-11-02T00:00:00.000Z",
-        evaluation=Evaluation(source_reliability="B", information_credibility=2),
-    )
-    return {HANDLING_EXTENSION_ID: handling.as_extension()}
 
 
 def _sdo(kind: str, key: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
@@ -64,7 +52,7 @@ def node_identity(node_name: str, party: str) -> dict[str, Any]:
 
 def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
     """A fictional ransomware family with network indicators (TLP:GREEN, releasable)."""
-    handling = _handling(
+    handling = handling_extension(
         "counter ransomware intrusions", "bilateral cyber MoU (synthetic)", releasable_to
     )
     malware = _sdo(
@@ -93,37 +81,9 @@ def cyber_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
     return objects
 
 
-def drugs_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
-    """Fictional precursor suppliers, a broker and a shipment incident (TLP:AMBER)."""
-    handling = _handling(
-        "disrupt fentanyl-precursor trafficking",
-        "mutual legal assistance (synthetic)",
-        releasable_to,
-    )
-    supplier = _sdo(
-        "identity", "supplier/lotus", Tlp.AMBER, author, name="Lotus Fine Chemical Trading (fictional)",
-        identity_class="organization", sectors=["manufacturing"], extensions=handling,
-    )  # fmt: skip
-    broker = _sdo(
-        "identity", "broker/harbour", Tlp.AMBER, author, name="Harbour Gate Logistics (fictional)",
-        identity_class="organization", sectors=["transportation"], extensions=handling,
-    )  # fmt: skip
-    incident = _sdo(
-        "incident", "shipment/2026-117", Tlp.AMBER, author, name="Mislabelled 4-piperidone shipment",
-        description="25 kg declared as 'industrial solvent' stopped at a port of entry (fictional).",
-        extensions=handling,
-    )  # fmt: skip
-    links = [
-        _sdo("relationship", f"{kind}/{source['id']}", Tlp.AMBER, author, relationship_type="related-to",
-             source_ref=source["id"], target_ref=incident["id"], extensions=handling)
-        for kind, source in (("supplier", supplier), ("broker", broker))
-    ]  # fmt: skip
-    return [supplier, broker, incident, *links]
-
-
 def fraud_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
     """A fictional visa-fraud lead: an agent shared by many refused applications (TLP:AMBER+STRICT)."""
-    handling = _handling(
+    handling = handling_extension(
         "detect immigration fraud", "information-sharing arrangement (synthetic)", releasable_to
     )
     agent = _sdo(
@@ -141,18 +101,24 @@ def fraud_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]
 def demo_objects(node_name: str, party: str, peer_party: str) -> dict[str, list[dict[str, Any]]]:
     """The demo objects of one node, by pillar collection.
 
-    Every object carries an evaluation and caveats, so the demo works with
+    Both nodes share cyber indicators and a fraud lead. The drugs pillar and the fraud rings
+    differ by side (`liaison.demo.pillars`): New Delhi (party `in`) shares a screened shipment
+    incident and its fraud rings; any other party (Ottawa, `ca`) a synthetic trafficking
+    network. Every object carries an evaluation and caveats, so the demo works with
     `release.require_evaluation` on.
     """
     release = [party, peer_party]
     identity = node_identity(node_name, party) | {
-        "extensions": _handling(
+        "extensions": handling_extension(
             "name the sharing agency", "bilateral work plan (synthetic)", release
         )
     }
     author = identity["id"]
-    return {
-        "drugs": [identity, *drugs_objects(author, release)],
-        "cyber": [identity, *cyber_objects(author, release)],
-        "immigration-fraud": [identity, *fraud_objects(author, release)],
-    }
+    fraud = [identity, *fraud_objects(author, release)]
+    if party == NEW_DELHI_PARTY:
+        drugs = [identity, pillars.screened_incident(node_name, author, release)]
+        fraud += pillars.ring_incidents(node_name, author, release)
+    else:
+        drugs = [identity, *pillars.network_objects(author, release)]
+    return {"drugs": drugs, "cyber": [identity, *cyber_objects(author, release)],
+            "immigration-fraud": fraud}  # fmt: skip

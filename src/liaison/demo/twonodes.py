@@ -3,7 +3,10 @@
 `prepare_demo` builds (once) both node directories under one base directory: each node with its
 store and key, the other side's party, an officer with a generated password and token, a peer
 principal for the other node, the three pillar collections with synthetic intelligence, and a read
-grant on them for the other party. Demo credentials are generated, never fixed, and kept in
+grant on them for the other party. The intelligence (`liaison.demo.data`, `liaison.demo.pillars`)
+differs by side: Ottawa shares a synthetic trafficking network, New Delhi a screened shipment
+incident naming two of its companies and the fraud rings it found, so after one sync each
+node's network view joins both sides' data. Demo credentials are generated, never fixed, and kept in
 `<base>/demo-credentials.json` (mode 0600) so that a second run can print them again.
 `run_demo` then serves both nodes, with a sync process pulling from the peer, until stopped.
 """
@@ -30,7 +33,9 @@ from liaison.access.parties import add_party, add_principal, find_principal
 from liaison.access.tokens import issue_token
 from liaison.audit.log import LOCAL_ACTOR
 from liaison.config import SETTINGS_FILE, load_settings
+from liaison.console import stderr
 from liaison.demo.data import demo_objects
+from liaison.demo.pillars import fraud_extra_installed
 from liaison.errors import ConfigError, LiaisonError
 from liaison.federation.keys import load_key, public_key_text
 from liaison.federation.peers import add_peer, store_peer_credential
@@ -112,6 +117,9 @@ def _initialise(base: Path, nodes: tuple[DemoNode, DemoNode]) -> dict[str, Any]:
     """Create both nodes from scratch and return their credentials and collection ids."""
     credentials: dict[str, Any] = {}
     peer_tokens: dict[str, str] = {}
+    if not fraud_extra_installed():
+        stderr.print("the fraud extra is not installed: New Delhi shares no synthetic fraud rings "
+                     "(pip install 'liaison[fraud]')")  # fmt: skip
     for node, peer in (nodes, nodes[::-1]):
         initialise_node(node.directory(base), node.name, node.party, port=node.port)
         db = Database(load_settings(node.directory(base)).store_url)
