@@ -27,7 +27,7 @@ from liaison.precursors.names import NameHit, NameIndex, is_trade_word
 from liaison.precursors.reference import ReferenceData, Substance, cas_check_digit_ok, normalise_cas
 from liaison.precursors.routing import RoutingRules, load_routing, routing_findings
 from liaison.precursors.shipments import Shipment
-from liaison.precursors.structures import Opsin, cores_of_smiles, looks_systematic
+from liaison.precursors.structures import Opsin, cores_of_smiles, looks_systematic, shared_opsin
 
 STRONG = frozenset({
     "cas", "cas-salt", "name", "name-fuzzy", "structure-anilinopiperidine",
@@ -35,7 +35,7 @@ STRONG = frozenset({
 })  # fmt: skip
 WEAK = frozenset({"hs-code", "routing", "related-chemical"})
 CHUNK = 50_000
-"""Records read ahead so that their systematic names go to OPSIN in one Java start."""
+"""Records read ahead so that their systematic names go to OPSIN together, each name once."""
 
 _PYRIDINE_STEMS = re.compile(
     r"pyrid|piperid|picolin|lutidin|nicotin|niacin|niazid|collidin|azinan|azaspiro"
@@ -109,7 +109,7 @@ class Screener:
         self.reference = reference
         self.routing = routing or load_routing()
         self.linked = dict(linked or {})
-        self.opsin = opsin if opsin is not None else Opsin()
+        self.opsin = opsin if opsin is not None else shared_opsin()
         self.names = NameIndex(reference)
         self.hs_codes = {normalise_hs(c.code): c.description for c in reference.hs_codes}
         owners: dict[str, set[str]] = {}

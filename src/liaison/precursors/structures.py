@@ -3,8 +3,8 @@
 Canada controls fentanyl precursors together with their "salts, derivatives and analogues", so a
 protected (boc), halogenated or salt form of a listed precursor is caught by its core, not by its
 name. A record's substance resolves to a structure from its CAS number through the reference
-data, or from a systematic name through OPSIN (offline, in Java, through `py2opsin`: one Java
-start per batch of names, results cached for the process). Counter-ions and solvents are removed
+data, or from a systematic name through OPSIN (offline, in Java: the jar `py2opsin` ships, run
+once per screening and fed name by name; results cached). Counter-ions and solvents are removed
 with RDKit's largest-fragment chooser before the search.
 
 Cores (SMARTS):
@@ -19,9 +19,11 @@ RDKit and py2opsin belong to the `drugs` extra and load on first use.
 
 from __future__ import annotations
 
+import atexit
 import re
-import tempfile
-import warnings
+import shutil
+import subprocess
+import threading
 from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
@@ -40,7 +42,9 @@ CORES = {
 """Core name → SMARTS of the structure-class rules."""
 
 _SYSTEMATIC = re.compile(r"piperid|azinan|azaspiro", re.IGNORECASE)
-OPSIN_BATCH = 5_000
+OPSIN_BATCH = 256
+OPSIN_LONGEST = 1_000
+"""Longer descriptions are not names OPSIN could parse; they are not sent."""
 
 
 def _import(name: str) -> ModuleType:
@@ -90,34 +94,84 @@ def looks_systematic(description: str) -> bool:
 
 
 class Opsin:
-    """Systematic names to SMILES through OPSIN, batched, cached for the life of the object."""
+    """Systematic names to SMILES through one OPSIN process, started on first use and fed name
+    by name over pipes (OPSIN answers each line at once, an empty line when it cannot parse a
+    name), results cached for the life of the object; `close` ends the process."""
 
     def __init__(self) -> None:
         self.smiles: dict[str, str] = {}
         self.java_starts = 0
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
 
     def resolve(self, names: Iterable[str]) -> None:
-        """Parse every name not seen before, `OPSIN_BATCH` names per Java start."""
-        todo = sorted({name for name in names if name not in self.smiles})
+        """Parse every name not seen before, `OPSIN_BATCH` names written before their answers
+        are read (so neither pipe fills while the other waits)."""
+        todo = sorted({n for n in names if n not in self.smiles and len(n) <= OPSIN_LONGEST})
         for start in range(0, len(todo), OPSIN_BATCH):
             batch = todo[start : start + OPSIN_BATCH]
             self.smiles.update(zip(batch, self._parse(batch), strict=True))
 
+    def _started(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            package = Path(_import("py2opsin").__file__ or "").parent
+            jars = sorted(package.glob("opsin*.jar"))
+            java = shutil.which("java")
+            if not jars or java is None:
+                raise ConfigError("OPSIN needs a Java runtime (17+) and the py2opsin jar")
+            self._process = subprocess.Popen(  # noqa: S603 - fixed argument list
+                [java, "-jar", str(jars[-1]), "-osmi"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8", bufsize=1,
+            )  # fmt: skip
+            self.java_starts += 1
+        return self._process
+
     def _parse(self, names: list[str]) -> list[str]:
-        py2opsin = _import("py2opsin").py2opsin
-        self.java_starts += 1
-        with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = py2opsin(
-                [name.replace("\n", " ") for name in names],
-                tmp_fpath=str(Path(folder) / "names.txt"),
-            )
-        if isinstance(result, str):
-            result = [result]
-        if not isinstance(result, list) or len(result) != len(names):
-            raise ConfigError("OPSIN did not answer: is a Java runtime (17+) installed?")
-        return [str(smiles or "") for smiles in result]
+        with self._lock:
+            return self._exchange(names)
+
+    def _exchange(self, names: list[str]) -> list[str]:
+        process = self._started()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write("".join(_one_line(name) + "\n" for name in names))
+            process.stdin.flush()
+            answers = [process.stdout.readline() for _ in names]
+        except OSError as exc:
+            raise ConfigError(f"OPSIN stopped answering: {exc}") from exc
+        if not all(answer.endswith("\n") for answer in answers):
+            raise ConfigError("OPSIN stopped answering: is a Java runtime (17+) installed?")
+        return [answer.strip() for answer in answers]
 
     def smiles_of(self, name: str) -> str:
         """The SMILES OPSIN gave for `name` ("" when it could not parse it or was not asked)."""
         return self.smiles.get(name, "")
+
+    def close(self) -> None:
+        """End the OPSIN process, if one was started."""
+        if self._process is not None:
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+            self._process = None
+
+
+def _one_line(name: str) -> str:
+    """A name as one line of OPSIN's input (line breaks and control characters as spaces)."""
+    return "".join(" " if ord(ch) < 32 else ch for ch in name)
+
+
+@cache
+def shared_opsin() -> Opsin:
+    """The process's one OPSIN (one Java start per process, answers cached across screenings,
+    so a server screening many requests starts Java once); ended when the process exits."""
+    opsin = Opsin()
+    atexit.register(opsin.close)
+    return opsin
