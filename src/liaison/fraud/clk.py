@@ -1,38 +1,50 @@
 """Hardened Bloom-filter encodings (CLKs) of application records, for cross-border matching.
 
-A cryptographic long-term key (Schnell, Bachteler and Reiher 2011, "A novel error-tolerant
-anonymous linking code", German RLC WP-GRLC-2011-02; the Bloom-filter method of their 2009 paper
+A cryptographic long-term key (Schnell, Bachteler and Reiher, "A novel error-tolerant anonymous
+linking code", German RLC working paper WP-GRLC-2011-02, 2011:
+https://papers.ssrn.com/abstract=3549247; the Bloom-filter method of their 2009 paper
 "Privacy-preserving record linkage using Bloom filters", BMC Medical Informatics and Decision
-Making 9:41) puts the q-grams of several identity fields into one Bloom filter of `bits` bits:
-each q-gram sets `k` bit positions chosen by keyed hash functions, so records that share most
-q-grams share most bits, and the Dice coefficient of two filters tracks the similarity of the
-records. Only the holders of the secret, shared out of band, can compute the positions.
+Making 9:41: https://bmcmedinformdecismak.biomedcentral.com/articles/10.1186/1472-6947-9-41)
+puts the q-grams of several identity fields into one Bloom filter of `bits` bits: each q-gram
+sets `k` bit positions chosen by keyed hash functions, so records that share most q-grams share
+most bits, and the Dice coefficient of two filters tracks the similarity of the records. Only
+the holders of the secret, shared out of band, can compute the positions.
 
-Hardening against the published attacks (frequency and pattern-mining cryptanalysis: Christen,
-Ranbaduge, Vatsalan and Schnell, "Precise and fast cryptanalysis for Bloom filter based privacy-
-preserving record linkage", IEEE TKDE 31(11), 2019; Vidanage, Ranbaduge, Christen and Schnell,
-"Efficient pattern mining based cryptanalysis for privacy-preserving record linkage", ICDE 2019;
-Niedermeyer, Steinmetzer, Kroll and Schnell, "Cryptanalysis of basic Bloom filters used for
-privacy preserving record linkage", JPC 6(2), 2014), all of it here:
+Hardening against the published attacks (frequency cryptanalysis: Christen, Schnell, Vatsalan
+and Ranbaduge, "Efficient cryptanalysis of Bloom filters for privacy-preserving record linkage",
+PAKDD 2017: https://link.springer.com/chapter/10.1007/978-3-319-57454-7_49; pattern mining:
+Christen, Vidanage, Ranbaduge and Schnell, "Pattern-mining based cryptanalysis of Bloom filters
+for privacy-preserving record linkage", PAKDD 2018:
+https://unpaywall.org/10.1007%2F978-3-319-93040-4_42; Niedermeyer, Steinmetzer, Kroll and
+Schnell, "Cryptanalysis of basic Bloom filters used for privacy preserving record linkage",
+Journal of Privacy and Confidentiality 6(2), 2014:
+https://1library.net/document/8ydeo2eq-cryptanalysis-basic-bloom-filters-privacy-preserving-record-linkage.html;
+the techniques compared by Franke, Sehili, Rohde and Rahm, "Evaluation of hardening techniques
+for privacy-preserving record linkage", EDBT 2021:
+https://www.readkong.com/page/evaluation-of-hardening-techniques-for-privacy-preserving-7021806),
+all of it here:
 
 - **Random hashing with keyed HMAC-SHA256**: every position of every q-gram comes from its own
-  HMAC output, not from double hashing, whose arithmetic structure Niedermeyer et al. exploit.
+  HMAC output, not from double hashing, whose arithmetic structure the attack of Niedermeyer et
+  al. exploits (that it is the double hashing they exploit is from memory, not confirmed).
 - **Per-attribute keys (attribute salting)**: each field has its own key derived from the secret
   and the field name, so the same q-gram in two fields sets unrelated bits and the bit patterns
   of a frequent name cannot be found again in another field.
 - **Attribute weighting**: each field has its own number of hash functions (more for the more
-  distinguishing fields), so a filter is not a uniform mix an attacker can read field by field
-  (Durham, Kantarcioglu, Xue, Toth, Kuzu and Malin, "Composite Bloom filters for secure record
-  linkage", IEEE TKDE 26(12), 2014).
+  distinguishing fields), as the CLK paper above allows, so a filter is not a uniform mix an
+  attacker can read field by field. Field weights in record-level Bloom filters are Durham,
+  Kantarcioglu, Xue, Toth, Kuzu and Malin, "Composite Bloom filters for secure record linkage",
+  IEEE TKDE 26(12), 2014 (https://search.isc.ac/inventory/49/1762613.htm), who weight fields by
+  sampling bits from per-field filters rather than by the number of hash functions.
 - **Balancing** (Schnell and Borgs, "Randomized response and balanced Bloom filters for privacy
-  preserving record linkage", IEEE ICDM Workshops 2016): the filter is concatenated with its
-  complement and the 2·bits positions are shuffled by a keyed permutation, so every encoding has
-  the same Hamming weight (`bits`) and frequent records no longer stand out by their weight, the
-  first step of the frequency and pattern-mining attacks above.
-- **XOR-folding** (Schnell, Borgs and Encarnação, "Hardening encrypted patient names against
-  cryptographic attacks using cryptographic long-term keys", German RLC WP-GRLC-2016-01): the
-  alternative to balancing; the two halves of the filter are XORed, so no bit can be traced back
-  to a single q-gram.
+  preserving record linkage", IEEE ICDM Workshops 2016: https://core.ac.uk/works/8010761): the
+  filter is concatenated with its complement and the 2·bits positions are shuffled by a keyed
+  permutation, so every encoding has the same Hamming weight (`bits`) and frequent records no
+  longer stand out by their weight, the first step of the frequency and pattern-mining attacks.
+- **XOR-folding**: the alternative to balancing; the two halves of the filter are XORed, so no
+  bit can be traced back to a single q-gram. Attributed from memory to Schnell, Borgs and
+  Encarnação, "Hardening encrypted patient names against cryptographic attacks using
+  cryptographic long-term keys", German RLC WP-GRLC-2016-01: not confirmed.
 
 Encoding is vectorised: the HMAC positions of each distinct (field, q-gram) and the union of
 positions of each distinct (field, value) are computed once and cached for the run (as secure as
