@@ -25,6 +25,17 @@ DirOption = Annotated[
     typer.Option("--dir", help="Node directory (default: $LIAISON_DIR or ./.liaison)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+EvaluationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--evaluation",
+        help="Admiralty grade of what is shared, e.g. B2 (needed abroad with "
+        "release.require_evaluation).",
+    ),
+]
+CaveatOption = Annotated[
+    list[str] | None, typer.Option("--caveat", help="A caveat on what is shared (repeat).")
+]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)

@@ -107,7 +107,8 @@ def test_shared_rings_are_valid_incidents_with_tlp_handling_and_no_values(
     node = _node(tmp_path)
     result = ok(node, "fraud", "rings", str(path), "--share", "-c", "immigration", "--tlp", "amber",
                 "--releasable-to", "in", "--purpose", "visa-fraud rings (synthetic)",
-                "--legal-basis", "CA-IN MoU art. 4 (synthetic)")  # fmt: skip
+                "--legal-basis", "CA-IN MoU art. 4 (synthetic)", "--evaluation", "C3",
+                "--caveat", "leads, not findings")  # fmt: skip
     assert result["rings"] and len(result["shared"]) == len(result["rings"])
     db = Database(load_settings(node).store_url)
     try:
@@ -126,6 +127,11 @@ def test_shared_rings_are_valid_incidents_with_tlp_handling_and_no_values(
         assert obj["object_marking_refs"] == [Tlp.AMBER.marking_id]
         handling = handling_of(obj)
         assert handling is not None and handling.releasable_to == ["ca", "in"]
+        assert handling.evaluation is not None and handling.caveats == ["leads, not findings"]
+        assert (
+            handling.evaluation.source_reliability,
+            handling.evaluation.information_credibility,
+        ) == ("C", 3)
         ring = fraud_ring_of(obj)
         assert ring is not None and ring.reasons and FRAUD_RING_EXTENSION_ID in obj["extensions"]
         text = json.dumps(obj).lower()

@@ -108,6 +108,7 @@ def test_share_stores_valid_incidents_with_tlp_handling_and_one_audit_entry(
         node, "screen", str(shipments(tmp_path)), "--share", "-c", "drugs", "--tlp", "amber",
         "--releasable-to", "in", "--releasable-to", "ca", "--purpose", "precursor interdiction",
         "--legal-basis", "CA-IN work plan (synthetic)", "--retain-until", "2031-12-31",
+        "--evaluation", "b2", "--caveat", "customs data, not verified abroad",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "shared 1 incident(s) in collection drugs: 3 objects added" in result.stdout
@@ -131,6 +132,8 @@ def test_share_stores_valid_incidents_with_tlp_handling_and_one_audit_entry(
         handling = obj["extensions"][HANDLING_EXTENSION_ID]
         assert handling["releasable_to"] == ["ca", "in"]
         assert handling["retain_until"] == "2031-12-31T23:59:59.999Z"
+        assert handling["evaluation"] == {"source_reliability": "B", "information_credibility": 2}
+        assert handling["caveats"] == ["customs data, not verified abroad"]
     assert body["incident_type"] == "stopped-shipment" and body["shipment_id"] == "S1"
     assert body["substances"][0]["cas"] == "39742-60-4"
     assert body["transit_countries"] == ["HK"] and "transshipment" in body["modus_operandi"]
@@ -187,3 +190,15 @@ def test_json_lines_input(sqlite_node: Path, tmp_path: Path, fmt: str) -> None:
     result = run(sqlite_node, "screen", str(path), "--json", "--format", fmt)
     [row] = lines(result.stdout)
     assert row["flagged"] and row["controlled_as"] == "4-ap"
+
+
+def test_share_refuses_a_malformed_evaluation_and_stores_nothing(
+    sqlite_node: Path, tmp_path: Path
+) -> None:
+    _drugs(sqlite_node)
+    message = fails(
+        sqlite_node, InvalidInput, "screen", str(shipments(tmp_path)), "--share", "-c", "drugs",
+        "--evaluation", "G7",
+    )  # fmt: skip
+    assert "not an Admiralty grade" in message
+    assert _count(sqlite_node, "incident") == 0

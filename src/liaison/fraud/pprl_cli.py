@@ -17,7 +17,15 @@ from typing import Annotated
 import typer
 
 from liaison.audit.log import LOCAL_ACTOR, record
-from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
+from liaison.console import (
+    CaveatOption,
+    DirOption,
+    EvaluationOption,
+    JsonOption,
+    emit_json,
+    node_store,
+    stdout,
+)
 from liaison.errors import InvalidInput
 from liaison.fraud.clk import ClkParams, Encoder, check_secret, key_check
 from liaison.fraud.loading import load_applications
@@ -82,12 +90,16 @@ def encode_command(
         str, typer.Option("--hardening", help="balance, xor-fold or none.")
     ] = "balance",
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="Records per object.")] = 2000,
+    evaluation: EvaluationOption = None,
+    caveats: CaveatOption = None,
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Encode applications into hardened Bloom-filter encodings and store them for the peer."""
     secret = read_secret(secret_file, secret_stdin)
-    release = Release.parse(tlp, releasable_to or [], purpose, legal_basis, retain_days)
+    release = Release.parse(
+        tlp, releasable_to or [], purpose, legal_basis, retain_days, evaluation, caveats
+    )
     params = ClkParams(bits=bits, hardening=hardening)  # type: ignore[arg-type]
     export = build_export(_columns(file, map_file), Encoder(secret, params), chunk_size, purpose)
     with node_store(directory) as (settings, db):

@@ -2,7 +2,8 @@
 
 Every share names its purpose, its legal basis, the parties it is releasable to and a retain-until
 date (DESIGN.md principle 6); `Release.stamp` puts the TLP marking and the liaison handling
-extension on an object, so the one visibility policy decides who reads it.
+extension (with the officer's evaluation and caveats, which `release.require_evaluation` asks of
+what leaves for a foreign party) on an object, so the one visibility policy decides who reads it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from liaison.errors import InvalidInput
-from liaison.stix.extensions import HANDLING_EXTENSION_ID, Handling, HandlingCode
+from liaison.stix.extensions import HANDLING_EXTENSION_ID, Evaluation, Handling, HandlingCode
+from liaison.stix.release import caveats_of, evaluation_of
 from liaison.stix.tlp import Tlp, parse_tlp
 
 
@@ -25,11 +27,13 @@ class Release:
     purpose: str
     legal_basis: str
     retain_days: int
+    evaluation: Evaluation | None = None
+    caveats: tuple[str, ...] = ()
 
     @classmethod
     def parse(
         cls, tlp: str, releasable_to: list[str], purpose: str | None, legal_basis: str | None,
-        retain_days: int,
+        retain_days: int, evaluation: str | None = None, caveats: list[str] | None = None,
     ) -> Release:  # fmt: skip
         """Release conditions from command-line text; InvalidInput names what is missing."""
         try:
@@ -44,7 +48,10 @@ class Release:
             raise InvalidInput("TLP:RED names people, not parties: use amber+strict or amber")
         if not 1 <= retain_days <= 3650:
             raise InvalidInput("--retain-days must be 1-3650")
-        return cls(level, tuple(releasable_to), purpose.strip(), legal_basis.strip(), retain_days)
+        return cls(
+            level, tuple(releasable_to), purpose.strip(), legal_basis.strip(), retain_days,
+            evaluation_of(evaluation), tuple(caveats_of(caveats)),
+        )  # fmt: skip
 
     def retain_until(self, now: datetime | None = None) -> str:
         """The retain-until timestamp, `retain_days` from now."""
@@ -63,6 +70,8 @@ class Release:
                 HandlingCode.NO_ONWARD_DISSEMINATION,
             ],
             retain_until=self.retain_until(),
+            evaluation=self.evaluation,
+            caveats=list(self.caveats),
         )
         extensions = dict(obj.get("extensions", {}))
         extensions[HANDLING_EXTENSION_ID] = handling.as_extension()

@@ -11,7 +11,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from liaison.console import DirOption, JsonOption, emit_json, node_store, stdout
+from liaison.console import (
+    CaveatOption,
+    DirOption,
+    EvaluationOption,
+    JsonOption,
+    emit_json,
+    node_store,
+    stdout,
+)
 from liaison.errors import InvalidInput
 from liaison.fraud.loading import load_applications
 from liaison.fraud.mapping import read_mapping
@@ -92,6 +100,8 @@ def rings_command(
     purpose: PurposeOption = None,
     legal_basis: LegalBasisOption = None,
     retain_days: Annotated[int, typer.Option("--retain-days", help="Keep shares this long.")] = 365,
+    evaluation: EvaluationOption = None,
+    caveats: CaveatOption = None,
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -101,7 +111,9 @@ def rings_command(
     if share:
         if not collection:
             raise InvalidInput("--share needs --collection")
-        release = Release.parse(tlp, releasable_to or [], purpose, legal_basis, retain_days)
+        release = Release.parse(
+            tlp, releasable_to or [], purpose, legal_basis, retain_days, evaluation, caveats
+        )
     mapping = read_mapping(map_file) if map_file is not None else None
     columns = load_applications(file, mapping).table.to_pydict()
     groups = read_clusters(clusters) if clusters is not None else None

@@ -19,7 +19,16 @@ from rich.table import Table
 
 from liaison.access.visibility import Viewer
 from liaison.audit.log import LOCAL_ACTOR
-from liaison.console import DirOption, JsonOption, emit_json, node_store, stderr, stdout
+from liaison.console import (
+    CaveatOption,
+    DirOption,
+    EvaluationOption,
+    JsonOption,
+    emit_json,
+    node_store,
+    stderr,
+    stdout,
+)
 from liaison.errors import InvalidInput
 from liaison.precursors.companies import linked_companies
 from liaison.precursors.reference import load_reference
@@ -83,6 +92,8 @@ def screen_command(
     retain_until: Annotated[
         str | None, typer.Option("--retain-until", help="YYYY-MM-DD or a timestamp.")
     ] = None,
+    evaluation: EvaluationOption = None,
+    caveats: CaveatOption = None,
     directory: DirOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -91,7 +102,11 @@ def screen_command(
     if share and not collection:
         raise InvalidInput("--share needs --collection")
     kind = incident_type_of(incident_type)
-    marking = marking_of(tlp, releasable_to, purpose, legal_basis, retain_until) if share else None
+    marking = (
+        marking_of(tlp, releasable_to, purpose, legal_basis, retain_until, evaluation, caveats)
+        if share
+        else None
+    )
     reference = load_reference()
     with node_store(directory) as (settings, db):
         with db.session() as session:

@@ -197,12 +197,15 @@ def _screen(
 def _sharing(
     share: bool, collection: str | None, tlp: str, releasable_to: list[str], purpose: str | None,
     legal_basis: str | None, retain_until: str | None, incident_type: str,
+    evaluation: str | None, caveats: list[str],
 ) -> Sharing | None:  # fmt: skip
     if not share:
         return None
     if not collection:
         raise InvalidInput("share=true needs a collection")
-    marking = marking_of(tlp, releasable_to, purpose, legal_basis, retain_until)
+    marking = marking_of(
+        tlp, releasable_to, purpose, legal_basis, retain_until, evaluation, caveats
+    )
     return Sharing(collection, marking, incident_type_of(incident_type))
 
 
@@ -228,6 +231,10 @@ async def post_screen(
     purpose: Annotated[str | None, Query(description="Why they are shared.")] = None,
     legal_basis: Annotated[str | None, Query(description="The legal basis of the share.")] = None,
     retain_until: Annotated[str | None, Query(description="YYYY-MM-DD or a timestamp.")] = None,
+    evaluation: Annotated[
+        str | None, Query(description="Admiralty grade of the incidents, e.g. B2.")
+    ] = None,
+    caveat: Annotated[list[str], Query(description="A caveat (repeatable).")] = [],  # noqa: B006
     incident_type: Annotated[str, Query(description="stopped-shipment, seizure, …")] = (
         "stopped-shipment"
     ),
@@ -237,8 +244,9 @@ async def post_screen(
     `share=true`, what was stored."""
     settings: Settings = request.app.state.settings
     sharing = _sharing(
-        share, collection, tlp, releasable_to, purpose, legal_basis, retain_until, incident_type
-    )
+        share, collection, tlp, releasable_to, purpose, legal_basis, retain_until, incident_type,
+        evaluation, caveat,
+    )  # fmt: skip
     body = await read_body(request, settings.max_content_length)
     shipments = await run_in_threadpool(parse_records, request.headers.get("content-type"), body)
     answer = await run_in_threadpool(

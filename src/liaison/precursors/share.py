@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from datetime import time as day_time
 from typing import get_args
 
 from sqlalchemy import select
@@ -21,11 +19,10 @@ from liaison.precursors.screen import ScreenResult
 from liaison.precursors.shipments import Shipment
 from liaison.stix.extensions import Handling
 from liaison.stix.precursor import IncidentType
+from liaison.stix.release import caveats_of, evaluation_of, retain_until_of
 from liaison.stix.timestamps import (
-    format_timestamp,
     micros_to_timestamp,
     now_micros,
-    parse_timestamp_micros,
 )
 from liaison.stix.tlp import parse_tlp
 from liaison.store.collections import find_collection
@@ -45,25 +42,10 @@ class SharedIncidents:
     added: int
 
 
-def retain_until_of(text: str | None) -> str | None:
-    """`YYYY-MM-DD` (the end of that day, UTC) or an RFC 3339 timestamp, as a STIX timestamp."""
-    if text is None:
-        return None
-    try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        try:
-            return micros_to_timestamp(parse_timestamp_micros(text.strip()))
-        except ValueError:
-            raise InvalidInput(
-                f"retain-until '{text}' is neither YYYY-MM-DD nor a timestamp"
-            ) from None
-    return format_timestamp(datetime.combine(day.date(), day_time.max, tzinfo=UTC))
-
-
 def marking_of(
     tlp: str, releasable_to: Sequence[str] | None, purpose: str | None, legal_basis: str | None,
-    retain_until: str | None,
+    retain_until: str | None, evaluation: str | None = None,
+    caveats: Sequence[str] | None = None,
 ) -> Marking:  # fmt: skip
     """The TLP marking and handling extension of shared incidents, or InvalidInput."""
     try:
@@ -72,7 +54,8 @@ def marking_of(
         raise InvalidInput(str(exc)) from None
     handling = Handling(
         releasable_to=sorted(set(releasable_to or ())), purpose=purpose, legal_basis=legal_basis,
-        retain_until=retain_until_of(retain_until),
+        retain_until=retain_until_of(retain_until), evaluation=evaluation_of(evaluation),
+        caveats=caveats_of(caveats),
     )  # fmt: skip
     return Marking(level, handling)
 
