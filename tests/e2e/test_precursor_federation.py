@@ -74,7 +74,7 @@ def test_screened_incident_federates_and_links_the_shipper_at_the_peer(
     assert extension["shipment_id"] == "CA-1"
     assert {company["name"] for company in extension["companies"]} >= {SHIPPER}
     identities = {body["id"] for body in _stored(nodes.new_delhi, "identity")}
-    assert company_identity_id(SHIPPER) in identities
+    assert company_identity_id(SHIPPER, "ca") in identities
 
     delhi_file = tmp_path / "delhi.csv"
     delhi_file.write_text(
@@ -90,3 +90,23 @@ def test_screened_incident_federates_and_links_the_shipper_at_the_peer(
     assert results["IN-7"]["flagged"] is True
     assert "linked-company" in {reason["code"] for reason in results["IN-7"]["reasons"]}
     assert results["IN-8"]["flagged"] is False
+
+    liaison("collection", "add", "drugs", "--dir", str(nodes.new_delhi))
+    liaison(
+        "screen", str(delhi_file), "--share", "-c", "drugs", "--releasable-to", "ca",
+        "--dir", str(nodes.new_delhi),
+    )  # fmt: skip
+    incidents = [
+        body
+        for body in _stored(nodes.new_delhi, "incident")
+        if body["extensions"][PRECURSOR_EXTENSION_ID]["shipment_id"] == "IN-7"
+    ]
+    companies = {
+        company["role"]: company["identity_ref"]
+        for company in incidents[0]["extensions"][PRECURSOR_EXTENSION_ID]["companies"]
+    }
+    assert companies["shipper"] == company_identity_id(SHIPPER, "ca")  # Ottawa's, reused
+    assert companies["consignee"] == company_identity_id("Sutlej Exports Pvt Ltd", "in")
+    identities = [body["id"] for body in _stored(nodes.new_delhi, "identity")]
+    assert identities.count(company_identity_id(SHIPPER, "ca")) == 1  # not created again
+    assert company_identity_id(SHIPPER, "in") not in identities

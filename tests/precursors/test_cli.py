@@ -137,7 +137,7 @@ def test_share_stores_valid_incidents_with_tlp_handling_and_one_audit_entry(
     assert body["incident_type"] == "stopped-shipment" and body["shipment_id"] == "S1"
     assert body["substances"][0]["cas"] == "39742-60-4"
     assert body["transit_countries"] == ["HK"] and "transshipment" in body["modus_operandi"]
-    shipper = company_identity_id("Kestrel Jade Trading Co. Ltd.")
+    shipper = company_identity_id("Kestrel Jade Trading Co. Ltd.", "ca")
     assert shipper in identities and body["companies"][0]["identity_ref"] == shipper
     assert len(audit) == 1
     assert json.loads(audit[0].entry)["details"]["incidents"] == [incident["id"]]

@@ -116,9 +116,9 @@ def demo_objects(node_name: str, party: str, peer_party: str) -> dict[str, list[
     author = identity["id"]
     fraud = [identity, *fraud_objects(author, release)]
     if party == NEW_DELHI_PARTY:
-        drugs = [identity, pillars.screened_incident(node_name, author, release)]
+        drugs = [identity, pillars.screened_incident(node_name, author, release, peer_party)]
         fraud += pillars.ring_incidents(node_name, author, release)
     else:
-        drugs = [identity, *pillars.network_objects(author, release)]
+        drugs = [identity, *pillars.network_objects(author, release, party)]
     return {"drugs": drugs, "cyber": [identity, *cyber_objects(author, release)],
             "immigration-fraud": fraud}  # fmt: skip

@@ -15,15 +15,16 @@
   identities, the best `RINGS` of them as ring incidents (`liaison.fraud.rings_share.ring_incident`:
   least data, no personal value).
 
-**How the two nodes' data join.** Screening names a company by the deterministic identity id of
-`liaison.precursors.companies.company_identity_id` (UUIDv5 of its normalised name): one company
-is one identity everywhere. The synthetic network has ids of its own, so the demo rewrites the
-ids of the two companies New Delhi's incident names to that scheme, consistently in every object
-that refers to them (`_rewrite`). New Delhi stores only the incident, not those two identities:
-Ottawa publishes them, and sync refuses a second object with the same id from another node (a
-forged version); after sync the incident's `companies[].identity_ref` meet Ottawa's supplier and
-broker in one graph on both nodes. The incident joins the source side (a supplier and a
-chokepoint), so the minimum cut stays the planted one.
+**How the two nodes' data join.** A party names a company by its own identity
+(`liaison.precursors.companies.company_identity_id`: UUIDv5 of the party and the normalised
+name), and `liaison screen --share` names a company a peer already published by the peer's
+identity. The synthetic network has ids of its own, so the demo gives the two companies New
+Delhi's incident names Ottawa's company ids, consistently in every object that refers to them
+(`_rewrite`), and New Delhi's incident refers to those identities, as screening does once
+Ottawa's network has synced. New Delhi stores only the incident; after sync its
+`companies[].identity_ref` meet Ottawa's supplier and broker in one graph on both nodes. The
+incident joins the source side (a supplier and a chokepoint), so the minimum cut stays the
+planted one.
 
 Every object carries the demo's handling (evaluation and caveats: it passes
 `release.require_evaluation`) and `created_by_ref` = the node's identity. All is deterministic
@@ -56,6 +57,8 @@ DRUGS_BASIS = "mutual legal assistance (synthetic)"
 FRAUD_PURPOSE = "detect immigration fraud"
 FRAUD_BASIS = "information-sharing arrangement (synthetic)"
 FRAUD_EXTRA_MODULES = ("numpy", "pyarrow")
+PUBLISHER = "ca"
+"""The party that publishes the trafficking network (Ottawa's)."""
 
 
 def _rewrite(value: Any, ids: dict[str, str]) -> Any:
@@ -73,13 +76,14 @@ def _names(network: SyntheticNetwork) -> dict[str, str]:
     return {obj["id"]: obj["name"] for obj in network.objects if "name" in obj}
 
 
-def demo_network() -> SyntheticNetwork:
-    """Ottawa's network with its truth; the supplier and broker New Delhi's shipment names have
-    company ids (`company_identity_id`), rewritten everywhere (see the module docstring)."""
+def demo_network(publisher: str = PUBLISHER) -> SyntheticNetwork:
+    """The publisher's network with its truth; the supplier and broker New Delhi's shipment names
+    have the publisher's company ids (`company_identity_id`), rewritten everywhere (see the
+    module docstring)."""
     network = synthetic_network(cells=CELLS, seed=SEED, tlp=Tlp.AMBER)
     names = _names(network)
     joined = (network.suppliers[0], network.chokepoints[0])  # cell 0's first supplier, its broker
-    ids = {old: company_identity_id(names[old]) for old in joined}
+    ids = {old: company_identity_id(names[old], publisher) for old in joined}
     return SyntheticNetwork(
         objects=_rewrite(network.objects, ids),
         suppliers=_rewrite(network.suppliers, ids),
@@ -103,16 +107,21 @@ def _authored(obj: dict[str, Any], author: str, extension: dict[str, Any]) -> di
     }
 
 
-def network_objects(author: str, releasable_to: list[str]) -> list[dict[str, Any]]:
+def network_objects(
+    author: str, releasable_to: list[str], publisher: str = PUBLISHER
+) -> list[dict[str, Any]]:
     """Ottawa's drugs collection: the synthetic trafficking network (TLP:AMBER), authored."""
     extension = handling_extension(DRUGS_PURPOSE, DRUGS_BASIS, releasable_to)
-    return [_authored(obj, author, extension) for obj in demo_network().objects]
+    return [_authored(obj, author, extension) for obj in demo_network(publisher).objects]
 
 
-def screened_incident(node_name: str, author: str, releasable_to: list[str]) -> dict[str, Any]:
+def screened_incident(
+    node_name: str, author: str, releasable_to: list[str], publisher: str = PUBLISHER
+) -> dict[str, Any]:
     """New Delhi's stopped shipment: a planted mislabelled record shipped by Ottawa's supplier to
-    its broker, screened and made a precursor incident (TLP:AMBER)."""
-    shipper, consignee = joined_companies(demo_network())
+    its broker, screened and made a precursor incident (TLP:AMBER) that names those two by the
+    identities Ottawa (`publisher`) published, as `liaison screen --share` does once it has them."""
+    shipper, consignee = joined_companies(demo_network(publisher))
     planted = [
         dataclasses.replace(record.shipment, shipper=shipper, consignee=consignee)
         for record in generate(SHIPMENTS, seed=SEED, precursor_rate=0.1)
@@ -125,6 +134,7 @@ def screened_incident(node_name: str, author: str, releasable_to: list[str]) -> 
             incident, _ = incident_objects(
                 shipment, result, node=node_name, reference_version=reference.version,
                 incident_type="stopped-shipment", marking=marking, timestamp=CREATED,
+                identity_of=lambda name: company_identity_id(name, publisher),
             )  # fmt: skip
             return {**incident, "created_by_ref": author}
     raise LiaisonError("the synthetic shipments hold no flagged mislabelled record")

@@ -142,6 +142,7 @@ def screen_command(
                     session, flagged, collection_name=collection,
                     origin=Origin(settings.node_name, settings.party), marking=marking,
                     incident_type=kind, reference_version=reference.version,
+                    viewer=Viewer(LOCAL_ACTOR, settings.party),
                 )  # fmt: skip
     _report(json_output, shown, records, flagged_count, elapsed, reference.version, shared)
 

@@ -23,7 +23,7 @@ from liaison.stix.precursor import precursor_incident_of
 from liaison.store.models import Collection, StixObject
 
 COMPANY_NAMESPACE = uuid.UUID("0b6f1c36-6a55-5f6e-9a43-4d5f3c1f2e7a")
-"""UUIDv5 namespace of company identities: the same company is the same identity everywhere."""
+"""UUIDv5 namespace of the company identities a party creates."""
 
 _LEGAL_FORMS = frozenset({
     "co", "company", "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation",
@@ -40,9 +40,38 @@ def company_key(name: str) -> str:
     return " ".join(words)
 
 
-def company_identity_id(name: str) -> str:
-    """The deterministic `identity` id of a company (UUIDv5 of its normalised name)."""
-    return f"identity--{uuid.uuid5(COMPANY_NAMESPACE, company_key(name) or name)}"
+def company_identity_id(name: str, party: str) -> str:
+    """The `identity` id a party gives a company it names first (UUIDv5 of the party and the
+    normalised name): deterministic, so re-screening names the same identity, and the party's
+    own, so two parties naming one company before they sync never claim the same object id
+    (a peer would refuse the second as a forged version)."""
+    return f"identity--{uuid.uuid5(COMPANY_NAMESPACE, f'{party}/{company_key(name) or name}')}"
+
+
+def peer_company_identities(session: Session, viewer: Viewer) -> dict[str, str]:
+    """Normalised name → id of an organisation `identity` another party published that the
+    viewer may see: a company a peer already named is named by its identity, so both parties'
+    incidents meet in one vertex of the trafficking network. The oldest such identity wins."""
+    known: dict[str, str] = {}
+    for collection in session.scalars(select(Collection).order_by(Collection.created_at)):
+        access = collection_access(session, viewer, collection)
+        if not access.can_read:
+            continue
+        rows = session.execute(
+            select(StixObject.id, StixObject.body)
+            .where(
+                StixObject.collection_id == collection.id,
+                StixObject.type == "identity",
+                StixObject.origin_party != viewer.party,
+                access.clause(viewer),
+            )
+            .order_by(StixObject.date_added)
+        )
+        for identity_id, body in rows:
+            name = body.get("name")
+            if body.get("identity_class") == "organization" and isinstance(name, str):
+                known.setdefault(company_key(name), identity_id)
+    return known
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from liaison.precursors.companies import company_identity_id
 from liaison.precursors.routing import transit_countries
 from liaison.precursors.screen import ScreenResult, normalise_hs
 from liaison.precursors.shipments import Shipment
@@ -70,14 +70,14 @@ def _substance(shipment: Shipment, result: ScreenResult) -> IncidentSubstance:
     )
 
 
-def _companies(shipment: Shipment) -> list[IncidentCompany]:
+def _companies(shipment: Shipment, identity_of: Callable[[str], str]) -> list[IncidentCompany]:
     parties: tuple[tuple[str, CompanyRole, str], ...] = (
         (shipment.shipper, "shipper", shipment.origin),
         (shipment.consignee, "consignee", shipment.destination),
     )
     return [
         IncidentCompany(
-            name=name, role=role, identity_ref=company_identity_id(name), country=_country(country)
+            name=name, role=role, identity_ref=identity_of(name), country=_country(country)
         )
         for name, role, country in parties
         if name
@@ -90,10 +90,12 @@ def _marked(obj: dict[str, Any], marking: Marking) -> dict[str, Any]:
     return obj
 
 
-def company_identity(name: str, timestamp: str, marking: Marking) -> dict[str, Any]:
+def company_identity(
+    name: str, identity_id: str, timestamp: str, marking: Marking
+) -> dict[str, Any]:
     """The `identity` object (organization) standing for a company in incidents."""
     return _marked({
-        "type": "identity", "spec_version": "2.1", "id": company_identity_id(name),
+        "type": "identity", "spec_version": "2.1", "id": identity_id,
         "created": timestamp, "modified": timestamp, "name": name,
         "identity_class": "organization",
     }, marking)  # fmt: skip
@@ -108,9 +110,11 @@ def incident_objects(
     incident_type: IncidentType,
     marking: Marking,
     timestamp: str,
+    identity_of: Callable[[str], str],
 ) -> tuple[dict[str, Any], list[str]]:
-    """The incident for one flagged record, and the companies' names it references."""
-    companies = _companies(shipment)
+    """The incident for one flagged record, and the companies' names it references;
+    `identity_of` names the identity that stands for each company."""
+    companies = _companies(shipment, identity_of)
     body = PrecursorIncident(
         incident_type=incident_type,
         substances=[_substance(shipment, result)],

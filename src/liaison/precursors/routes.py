@@ -181,7 +181,7 @@ def _screen(
                 session, flagged, collection_name=sharing.collection,
                 origin=Origin(settings.node_name, caller.viewer.party), marking=sharing.marking,
                 incident_type=sharing.incident_type, reference_version=reference.version,
-                actor=caller.viewer.name,
+                viewer=caller.viewer, actor=caller.viewer.name,
             )  # fmt: skip
         record(session, SCREENED, caller.viewer.name, details)
     return {

@@ -12,8 +12,10 @@ from typing import get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.access.visibility import Viewer
 from liaison.audit.log import LOCAL_ACTOR, record
 from liaison.errors import InvalidInput
+from liaison.precursors.companies import company_identity_id, company_key, peer_company_identities
 from liaison.precursors.incidents import Marking, company_identity, incident_objects
 from liaison.precursors.screen import ScreenResult
 from liaison.precursors.shipments import Shipment
@@ -78,31 +80,44 @@ def share_incidents(
     marking: Marking,
     incident_type: IncidentType,
     reference_version: str,
+    viewer: Viewer,
     actor: str = LOCAL_ACTOR,
 ) -> SharedIncidents:
-    """Store an incident per flagged record, and the company identities not yet in the
-    collection, within the session's transaction; record one audit entry by `actor`."""
+    """Store an incident per flagged record within the session's transaction, and record one
+    audit entry by `actor`. A company a peer already published an identity for (one `viewer`
+    may see) is referenced by that identity; any other by the sharing party's own identity
+    (`company_identity_id`), added to the collection when it is not there yet."""
     collection = find_collection(session, collection_name)
     timestamp = micros_to_timestamp(now_micros())
+    known = peer_company_identities(session, viewer)
+    created: dict[str, str] = {}
+
+    def identity_of(name: str) -> str:
+        key = company_key(name)
+        if key in known:
+            return known[key]
+        return created.setdefault(key, company_identity_id(name, origin.party))
+
     incidents, names = [], []
     for shipment, result in flagged:
         incident, companies = incident_objects(
             shipment, result, node=origin.node, reference_version=reference_version,
             incident_type=incident_type, marking=marking, timestamp=timestamp,
+            identity_of=identity_of,
         )  # fmt: skip
         incidents.append(incident)
         names += companies
-    identities = {company_identity(name, timestamp, marking)["id"]: name for name in names}
+    own = {created[company_key(name)]: name for name in names if company_key(name) in created}
     stored = set(
         session.scalars(
             select(StixObject.id).where(
-                StixObject.collection_id == collection.id, StixObject.id.in_(list(identities))
+                StixObject.collection_id == collection.id, StixObject.id.in_(list(own))
             )
         )
     )
     batch = [
-        company_identity(name, timestamp, marking)
-        for identity_id, name in identities.items()
+        company_identity(name, identity_id, timestamp, marking)
+        for identity_id, name in own.items()
         if identity_id not in stored
     ]
     batch += incidents
