@@ -28,6 +28,9 @@ EXACT_LIMIT = 5_000
 DEFAULT_PIVOTS = 512
 DEFAULT_DELTA = 0.05
 
+MAX_PIVOTS = 10_000_000
+"""More pivots than vertices is the exact answer; the cap keeps parameters JSON-safe (audit)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Betweenness:

@@ -16,7 +16,7 @@ from liaison.access.visibility import Viewer
 from liaison.audit.log import LOCAL_ACTOR
 from liaison.console import DirOption, JsonOption, emit_json, node_store, stderr, stdout
 from liaison.networks import service
-from liaison.networks.centrality import DEFAULT_DELTA
+from liaison.networks.centrality import DEFAULT_DELTA, MAX_PIVOTS
 from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
 from liaison.networks.graph import Network
@@ -39,7 +39,9 @@ SourcesOption = Annotated[
 TargetsOption = Annotated[
     list[str], typer.Option("--targets", help="Market STIX ids, comma-separated (repeatable).")
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the randomised algorithms.")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Seed of the randomised algorithms.")
+]
 Answer = TypeVar("Answer")
 
 
@@ -84,7 +86,8 @@ def keyplayers_command(
     top: Annotated[int, typer.Option("--top", help="How many players to list.")] = 20,
     steps: Annotated[int, typer.Option("--steps", help="Dismantling removals.")] = DEFAULT_STEPS,
     pivots: Annotated[
-        int | None, typer.Option("--pivots", help="Betweenness pivots on large graphs.")
+        int | None,
+        typer.Option("--pivots", min=1, max=MAX_PIVOTS, help="Betweenness pivots on large graphs."),
     ] = None,
     epsilon: Annotated[
         float | None,

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from liaison.access.http import Caller, authenticated
 from liaison.errors import PermissionDenied
 from liaison.networks import service
-from liaison.networks.centrality import DEFAULT_DELTA
+from liaison.networks.centrality import DEFAULT_DELTA, MAX_PIVOTS
 from liaison.networks.dismantle import DEFAULT_STEPS
 from liaison.networks.export import Format, export_network
 from liaison.networks.graph import Network
@@ -32,6 +32,7 @@ router = APIRouter(prefix="/api/v1/network", tags=["network"])
 Answer = TypeVar("Answer")
 MEDIA_TYPES = {Format.GRAPHML: "application/graphml+xml", Format.GEXF: "application/gexf+xml"}
 
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Random seed (reproducible runs).")]
 Collections = Annotated[
     list[str], Query(description="Collection name or id (repeatable; default: all readable).")
 ]
@@ -72,10 +73,10 @@ def get_keyplayers(
     collection: Collections = [],  # noqa: B006 - FastAPI copies defaults per request
     top: Annotated[int, Query(ge=0, le=10_000)] = service.DEFAULT_TOP,
     steps: Annotated[int, Query(ge=0, le=1_000)] = DEFAULT_STEPS,
-    pivots: Annotated[int | None, Query(ge=1)] = None,
+    pivots: Annotated[int | None, Query(ge=1, le=MAX_PIVOTS)] = None,
     epsilon: Annotated[float | None, Query(gt=0, lt=1)] = None,
     delta: Annotated[float, Query(gt=0, lt=1)] = DEFAULT_DELTA,
-    seed: int = 0,
+    seed: Seed = 0,
 ) -> dict[str, Any]:
     """The top vertices by betweenness (exact, or sampled with its error bound), their degree
     and k-core, and a greedy dismantling order with the largest component after each removal."""
@@ -120,8 +121,8 @@ def get_communities(
     request: Request,
     caller: ReaderDep,
     collection: Collections = [],  # noqa: B006 - FastAPI copies defaults per request
-    resolution: Annotated[float, Query(gt=0)] = 1.0,
-    seed: int = 0,
+    resolution: Annotated[float, Query(gt=0, le=1_000)] = 1.0,
+    seed: Seed = 0,
 ) -> dict[str, Any]:
     """Each community's members, the sizes and the partition's modularity."""
     parameters = {"resolution": resolution, "seed": seed}
