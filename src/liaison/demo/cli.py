@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import threading
+import time
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +15,9 @@ from liaison.demo.twonodes import prepare_demo, running_demo
 from liaison.stix.tlp import Tlp
 from liaison.store.objects import Origin
 from liaison.store.transfer import import_objects
+
+POLL_SECONDS = 0.2
+"""How often the running demo looks whether a stop was requested."""
 
 demo_app = typer.Typer(help="Synthetic demonstration data and the two-node demo.")
 
@@ -28,12 +31,26 @@ def _print_nodes(nodes: dict[str, Any]) -> None:
     stdout.print("Both nodes are running and syncing from each other; Ctrl-C stops them.")
 
 
-def _stop_on_signals() -> threading.Event:
-    """An event set by Ctrl-C or SIGTERM, so that the demo shuts its nodes down cleanly."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    return stop
+class _StopRequest:
+    """Set by Ctrl-C or SIGTERM, so that the demo shuts its nodes down cleanly.
+
+    The handler only sets a flag: a signal handler runs in the main thread between two
+    bytecodes, and one that took a lock (as `threading.Event.set` does) could deadlock with the
+    main thread holding that same lock in `Event.wait`.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._request)
+
+    def _request(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def wait(self) -> None:
+        """Return once a stop is requested."""
+        while not self.requested:
+            time.sleep(POLL_SECONDS)
 
 
 @demo_app.callback(invoke_without_command=True)
@@ -50,7 +67,7 @@ def demo(
         return
     base = resolve_dir(directory)
     nodes = prepare_demo(base, port_base)
-    stop = _stop_on_signals()
+    stop = _StopRequest()
     with running_demo(base, port_base):
         if json_output:
             emit_json({"nodes": nodes})
