@@ -165,3 +165,38 @@ def test_what_is_held_back_from_peers_is_not_sent(db: Database, stored_in_june: 
             )
             sent[gated] = [row["objects"] for row in figures["objects"]]
     assert sent == {False: [2], True: [1]}
+
+
+def test_an_object_counts_once_per_month_whatever_its_versions_and_copies(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two versions of one indicator, and one indicator stored in two collections of the same
+    pillar, count once each in the month; a version stored in the next month counts there."""
+    june, july = STORED_AT, parse_timestamp_micros("2026-07-02T08:00:00.000Z")
+    stamps = iter([june, june + 1, june + 2, june + 3, july])
+    monkeypatch.setattr("liaison.store.clock.now_micros", lambda: next(stamps))
+    first = shared_indicator(1, ["ca", "in"])
+    second = {**first, "modified": "2026-06-20T00:00:00.000Z"}
+    third = {**first, "modified": "2026-07-01T00:00:00.000Z"}
+    copied = shared_indicator(2, ["ca", "in"])
+    with db.session(write=True) as session:
+        for party in ("ca", "in"):
+            add_party(session, party)
+        cyber = create_collection(session, "cyber", owner_party="ca", pillar="cyber")
+        more = create_collection(session, "more-cyber", owner_party="ca", pillar="cyber")
+        for collection in (cyber, more):
+            set_grant(session, collection, "in", read=True, write=False)
+        ours = Origin("ottawa", "ca")
+        add_objects(session, cyber, [first], origin=ours)  # June
+        add_objects(session, cyber, [second], origin=ours)  # June, a second version
+        add_objects(session, cyber, [copied], origin=ours)  # June
+        add_objects(session, more, [copied], origin=ours)  # June, the same object elsewhere
+        add_objects(session, cyber, [third], origin=ours)  # July
+    with db.session() as session:
+        figures = exchange_figures(
+            session, "ca", Viewer("local", "ca"), require_evaluation=False, now=NOW
+        )
+    assert figures["objects"] == [
+        {"direction": "sent", "party": "in", "pillar": "cyber", "month": "2026-06", "objects": 2},
+        {"direction": "sent", "party": "in", "pillar": "cyber", "month": "2026-07", "objects": 1},
+    ]

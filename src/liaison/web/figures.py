@@ -1,7 +1,7 @@
 """The exchange figures for the work-plan page, computed at most once a minute per viewer.
 
-`liaison.exchange.stats.exchange_figures` counts every shared object (about 0.3 s with 100,000
-in the store), about what a whole page may take; month-by-month figures need not be newer than a
+`liaison.exchange.stats.exchange_figures` counts every shared object (about 0.15 s with 100,000
+in the store), half of what a whole page may take; month-by-month figures need not be newer than a
 minute, so the web UI keeps each viewer's last answer for FRESH_SECONDS in the app's state.
 """
 
