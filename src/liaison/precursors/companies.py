@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from liaison.access.visibility import Viewer, collection_access
@@ -48,29 +50,33 @@ def company_identity_id(name: str, party: str) -> str:
     return f"identity--{uuid.uuid5(COMPANY_NAMESPACE, f'{party}/{company_key(name) or name}')}"
 
 
-def peer_company_identities(session: Session, viewer: Viewer) -> dict[str, str]:
-    """Normalised name → id of an organisation `identity` another party published that the
-    viewer may see: a company a peer already named is named by its identity, so both parties'
-    incidents meet in one vertex of the trafficking network. The oldest such identity wins."""
-    known: dict[str, str] = {}
+def _visible_bodies(
+    session: Session, viewer: Viewer, *conditions: ColumnElement[bool]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, body) of every stored object matching `conditions` that the viewer may see, in the
+    collections its party may read, oldest collection and oldest row first."""
     for collection in session.scalars(select(Collection).order_by(Collection.created_at)):
         access = collection_access(session, viewer, collection)
         if not access.can_read:
             continue
         rows = session.execute(
             select(StixObject.id, StixObject.body)
-            .where(
-                StixObject.collection_id == collection.id,
-                StixObject.type == "identity",
-                StixObject.origin_party != viewer.party,
-                access.clause(viewer),
-            )
+            .where(StixObject.collection_id == collection.id, *conditions, access.clause(viewer))
             .order_by(StixObject.date_added)
         )
-        for identity_id, body in rows:
-            name = body.get("name")
-            if body.get("identity_class") == "organization" and isinstance(name, str):
-                known.setdefault(company_key(name), identity_id)
+        yield from rows
+
+
+def peer_company_identities(session: Session, viewer: Viewer) -> dict[str, str]:
+    """Normalised name → id of an organisation `identity` another party published that the
+    viewer may see: a company a peer already named is named by its identity, so both parties'
+    incidents meet in one vertex of the trafficking network. The oldest such identity wins."""
+    known: dict[str, str] = {}
+    others = (StixObject.type == "identity", StixObject.origin_party != viewer.party)
+    for identity_id, body in _visible_bodies(session, viewer, *others):
+        name = body.get("name")
+        if body.get("identity_class") == "organization" and isinstance(name, str):
+            known.setdefault(company_key(name), identity_id)
     return known
 
 
@@ -86,28 +92,15 @@ class LinkedCompany:
 def linked_companies(session: Session, viewer: Viewer) -> dict[str, LinkedCompany]:
     """Normalised name → the first visible precursor incident naming that company."""
     linked: dict[str, LinkedCompany] = {}
-    for collection in session.scalars(select(Collection).order_by(Collection.created_at)):
-        access = collection_access(session, viewer, collection)
-        if not access.can_read:
+    for incident_id, body in _visible_bodies(session, viewer, StixObject.type == "incident"):
+        try:
+            incident = precursor_incident_of(body)
+        except ValidationError:
             continue
-        rows = session.execute(
-            select(StixObject.id, StixObject.body)
-            .where(
-                StixObject.collection_id == collection.id,
-                StixObject.type == "incident",
-                access.clause(viewer),
-            )
-            .order_by(StixObject.date_added)
-        )
-        for incident_id, body in rows:
-            try:
-                incident = precursor_incident_of(body)
-            except ValidationError:
-                continue
-            if incident is None:
-                continue
-            for company in incident.companies:
-                key = company_key(company.name)
-                if key:
-                    linked.setdefault(key, LinkedCompany(company.name, incident_id, company.role))
+        if incident is None:
+            continue
+        for company in incident.companies:
+            key = company_key(company.name)
+            if key:
+                linked.setdefault(key, LinkedCompany(company.name, incident_id, company.role))
     return linked
