@@ -25,6 +25,14 @@ DirOption = Annotated[
     typer.Option("--dir", help="Node directory (default: $LIAISON_DIR or ./.liaison)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+ReleasableOption = Annotated[
+    list[str] | None,
+    typer.Option("--releasable-to", help="Party the share is released to (repeat), e.g. in."),
+]
+PurposeOption = Annotated[str | None, typer.Option("--purpose", help="Why it is shared.")]
+LegalBasisOption = Annotated[
+    str | None, typer.Option("--legal-basis", help="The legal basis of the share.")
+]
 EvaluationOption = Annotated[
     str | None,
     typer.Option(

@@ -22,6 +22,9 @@ from liaison.console import (
     DirOption,
     EvaluationOption,
     JsonOption,
+    LegalBasisOption,
+    PurposeOption,
+    ReleasableOption,
     emit_json,
     node_store,
     stdout,
@@ -33,7 +36,6 @@ from liaison.fraud.mapping import read_mapping
 from liaison.fraud.pprl import BlockingParams, Pairs, all_pairs, blocked_pairs, one_to_one
 from liaison.fraud.pprl_release import Release
 from liaison.fraud.pprl_store import build_export, read_remote, write_mapping
-from liaison.fraud.rings_cli import LegalBasisOption, PurposeOption, ReleasableOption
 from liaison.store.collections import find_collection
 from liaison.store.objects import Origin, add_objects
 

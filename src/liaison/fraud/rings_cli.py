@@ -16,6 +16,9 @@ from liaison.console import (
     DirOption,
     EvaluationOption,
     JsonOption,
+    LegalBasisOption,
+    PurposeOption,
+    ReleasableOption,
     emit_json,
     node_store,
     stdout,
@@ -27,15 +30,6 @@ from liaison.fraud.pprl_release import Release
 from liaison.fraud.rings import Ring, RingParams, RingReport, find_rings
 from liaison.fraud.rings_share import SharedRings, share_rings
 from liaison.store.objects import Origin
-
-ReleasableOption = Annotated[
-    list[str] | None,
-    typer.Option("--releasable-to", help="Party the share is released to (repeat), e.g. in."),
-]
-PurposeOption = Annotated[str | None, typer.Option("--purpose", help="Why it is shared.")]
-LegalBasisOption = Annotated[
-    str | None, typer.Option("--legal-basis", help="The legal basis of the share.")
-]
 
 
 def read_clusters(path: Path) -> dict[str, str]:

@@ -24,6 +24,9 @@ from liaison.console import (
     DirOption,
     EvaluationOption,
     JsonOption,
+    LegalBasisOption,
+    PurposeOption,
+    ReleasableOption,
     emit_json,
     node_store,
     stderr,
@@ -82,13 +85,9 @@ def screen_command(
         ),
     ] = "stopped-shipment",
     tlp: Annotated[str, typer.Option("--tlp", help="TLP of shared incidents.")] = "amber",
-    releasable_to: Annotated[
-        list[str] | None, typer.Option("--releasable-to", help="Party it may go to (repeat).")
-    ] = None,
-    purpose: Annotated[str | None, typer.Option("--purpose", help="Why it is shared.")] = None,
-    legal_basis: Annotated[
-        str | None, typer.Option("--legal-basis", help="The legal basis of the share.")
-    ] = None,
+    releasable_to: ReleasableOption = None,
+    purpose: PurposeOption = None,
+    legal_basis: LegalBasisOption = None,
     retain_until: Annotated[
         str | None, typer.Option("--retain-until", help="YYYY-MM-DD or a timestamp.")
     ] = None,
