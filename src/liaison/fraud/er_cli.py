@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -100,24 +99,19 @@ def _model(path: Path | None) -> dict[str, Any] | None:
 def _keep(directory: Path | None, pairs: pa.Table, model: dict[str, Any]) -> None:
     import pyarrow.parquet as pq
 
+    from liaison.fraud.loading import replace_atomically
+
     target = fraud_dir(directory)
-    target.mkdir(parents=True, exist_ok=True)
-    temporary = target / f".pairs.{os.getpid()}.tmp"
-    pq.write_table(pairs, temporary)
-    os.replace(temporary, target / "pairs.parquet")
+    replace_atomically(target / "pairs.parquet", lambda temporary: pq.write_table(pairs, temporary))
     (target / "model.json").write_text(json.dumps(model, indent=1), encoding="utf-8")
 
 
 def _write_csv(table: pa.Table, target: Path) -> None:
     import pyarrow.csv as pacsv
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        pacsv.write_csv(table, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    from liaison.fraud.loading import replace_atomically
+
+    replace_atomically(target, lambda temporary: pacsv.write_csv(table, temporary))
 
 
 def dedupe_command(

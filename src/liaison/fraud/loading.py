@@ -12,6 +12,7 @@ and the field; nothing is written. `write_applications` replaces its target atom
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,14 +221,20 @@ def _check_values(
         )
 
 
+def replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Run `write` on a temporary file beside `target`, then rename it into place: a reader
+    sees the old file or the whole new one, and a failed write leaves nothing behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def write_applications(table: pa.Table, target: Path) -> None:
     """Write `table` as Parquet at `target`, atomically (a temporary file renamed into place)."""
     import pyarrow.parquet as pq
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(table, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    replace_atomically(target, lambda temporary: pq.write_table(table, temporary))
