@@ -7,6 +7,7 @@ schema, dropped afterwards. With `LIAISON_REQUIRE_POSTGRES=1` an unreachable ser
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,27 @@ from liaison.store.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("LIAISON_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("LIAISON_REQUIRE_POSTGRES") == "1"
-SHARED_DATA = Path(
-    os.environ.get("LIAISON_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+
+
+def _shared_data() -> Path:
+    """The workplace's shared data (`../shared/data` beside the repository): from
+    `LIAISON_SHARED_DATA`, else beside this checkout, else beside the repository this checkout
+    was cloned from (a fresh clone in /tmp still finds the ATT&CK bundles)."""
+    if "LIAISON_SHARED_DATA" in os.environ:
+        return Path(os.environ["LIAISON_SHARED_DATA"])
+    root = Path(__file__).resolve().parents[1]
+    beside = root.parent / "shared" / "data"
+    origin = subprocess.run(
+        ["git", "-C", str(root), "remote", "get-url", "origin"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    source = Path(origin.stdout.strip()) if origin.returncode == 0 else None
+    if beside.is_dir() or source is None or not source.is_dir():
+        return beside
+    return source.resolve().parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
 ATTACK_DIR = SHARED_DATA / "attack"
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL or REQUIRE_POSTGRES else [])]
 
